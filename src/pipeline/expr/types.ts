@@ -1,0 +1,66 @@
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+export type Expr =
+  | { kind: 'literal'; value: string | number | boolean | null; offset: number }
+  | { kind: 'context'; name: string; offset: number }
+  | { kind: 'member'; object: Expr; property: string; offset: number }
+  | { kind: 'index'; object: Expr; index: Expr; offset: number }
+  | { kind: 'unary'; op: '!'; operand: Expr; offset: number }
+  | { kind: 'binary'; op: '==' | '!=' | '<' | '<=' | '>' | '>=' | '&&' | '||'; left: Expr; right: Expr; offset: number }
+  | { kind: 'call'; name: string; args: Expr[]; offset: number };
+
+export interface ExpressionProblem {
+  message: string;
+  /** 0-based offset in the expression (or template) text. */
+  offset: number;
+  hint?: string;
+}
+
+export class ExpressionError extends Error {
+  readonly offset: number;
+  readonly hint: string | undefined;
+  constructor(message: string, offset: number, hint?: string) {
+    super(message);
+    this.name = 'ExpressionError';
+    this.offset = offset;
+    this.hint = hint;
+  }
+}
+
+/**
+ * What an expression can see. Contexts are plain JSON objects; `functions` supplies the
+ * host-dependent ones: status functions (success/failure/always/cancelled) and hashFiles.
+ * A context or function missing from the scope is an "unknown name" error.
+ */
+export interface Scope {
+  contexts: Record<string, JsonValue>;
+  functions?: Partial<HostFunctions>;
+}
+
+export interface HostFunctions {
+  success(): boolean;
+  failure(): boolean;
+  always(): boolean;
+  cancelled(): boolean;
+  hashFiles(...patterns: string[]): string;
+}
+
+/** All context names the language knows (for lint's "unknown name" and "did you mean"). */
+export const CONTEXT_NAMES = ['env', 'git', 'matrix', 'inputs', 'needs', 'steps', 'secrets', 'job'] as const;
+
+/** Contexts and functions that are only known while the run executes. */
+export const RUNTIME_CONTEXTS: ReadonlySet<string> = new Set(['needs', 'steps', 'secrets', 'job']);
+export const RUNTIME_FUNCTIONS: ReadonlySet<string> = new Set(['success', 'failure', 'always', 'cancelled', 'hashFiles']);
+
+export interface ExprReferences {
+  contexts: Set<string>;
+  functions: Set<string>;
+}
+
+export interface TemplatePart {
+  kind: 'text' | 'expr';
+  /** Literal text, or the expression source between `${{` and `}}`. */
+  text: string;
+  /** 0-based offset of `text` in the template. */
+  offset: number;
+}

@@ -1,0 +1,118 @@
+import type { Status } from '../core/index.js';
+import type { GitEvent } from './event.js';
+
+/**
+ * The plan: the compiled, fully resolved form of a pipeline for one event. It is what agents
+ * receive — never YAML. Strings in the plan that still contain `${{ }}` are *templates*: they are
+ * evaluated exactly once, at run time, with the full context (needs outputs, secrets, step results).
+ * Compile never splices a value into a template, so an outside value can never become an expression.
+ */
+export interface Plan {
+  /** Pipeline file path as given (for messages). */
+  file: string;
+  event: GitEvent;
+  /** Expression contexts fixed at compile time. */
+  context: PlanContext;
+  /** Top-level `env` (templates). */
+  env: Record<string, string>;
+  failFast: boolean;
+  concurrency?: { group: string; cancelInProgress: boolean };
+  /** Every job of the file in file order, matrix expanded; jobs that will not run carry `skip`. */
+  jobs: PlanJob[];
+  /** `notify` entries as written (validated); later issues act on them. */
+  notify: unknown[];
+}
+
+export interface PlanContext {
+  git: GitContext;
+  inputs: Record<string, string>;
+}
+
+/** The `git` expression context. */
+export interface GitContext {
+  event: string;
+  branch: string;
+  base_branch: string;
+  tag: string;
+  ref: string;
+  sha: string;
+  sha_short: string;
+  message: string;
+  author: string;
+  repository: string;
+}
+
+export type RetryOn = 'failure' | 'timeout' | 'infrastructure';
+
+export interface RetryPolicy {
+  /** Extra attempts after the first (0 = no retry). */
+  max: number;
+  /** Delay before the first retry; doubles for each further attempt. */
+  backoffMs: number;
+  on: RetryOn[];
+}
+
+export interface PlanJob {
+  /** Unique in the plan: the job key, or `key (a: 1, b: x)` for a matrix instance. */
+  id: string;
+  /** The key under `jobs:` in the file. */
+  key: string;
+  /** Display name (`name:` if given, else id). */
+  name: string;
+  matrix?: Record<string, string | number | boolean>;
+  /** Plan job ids this job waits for (a need on a matrix job means all of its instances). */
+  needs: string[];
+  /** Deferred `if` expression source, evaluated when the needs are done. Undefined = `success()`. */
+  condition?: string;
+  /** Set when compile already knows this job will not run, with the reason. */
+  skip?: { reason: string };
+  env: Record<string, string>;
+  timeoutMs: number;
+  retry: RetryPolicy;
+  continueOnError: boolean;
+  checkout: boolean;
+  /** Explicit job outputs (templates over `steps.<id>.outputs`); step outputs are exposed too. */
+  outputs: Record<string, string>;
+  steps: PlanStep[];
+  /** Keys executed by later issues, carried as validated. */
+  image?: string;
+  services?: Record<string, unknown>;
+  cache?: unknown[];
+  artifacts?: unknown;
+  environment?: string;
+  runsOn: string[];
+  /** 1-based line of the job in the pipeline file, for messages. */
+  line: number;
+}
+
+export type StepKind = 'run' | 'build' | 'deploy' | 'uses';
+
+export interface PlanStep {
+  index: number;
+  /** `id:` of the step, for `steps.<id>.outputs`. */
+  id?: string;
+  name: string;
+  kind: StepKind;
+  /**
+   * run steps: the script text with every `${{ expr }}` replaced by a reference to an environment
+   * variable `GANTRY_EXPR_<n>` whose template is in `env`. The script text itself is never templated.
+   */
+  script?: string;
+  /** argv to run the script: `{0}` is replaced by the script file path; `-c` shells get the text. */
+  shell?: string[];
+  /** build / deploy / uses configuration (templates inside), validated. */
+  with?: Record<string, unknown>;
+  uses?: string;
+  env: Record<string, string>;
+  condition?: string;
+  timeoutMs?: number;
+  workingDirectory?: string;
+  continueOnError: boolean;
+  line: number;
+}
+
+/** What a finished job hands to the jobs that need it (`needs.<id>.result/outputs`). */
+export interface JobResultSummary {
+  result: Status;
+  outputs: Record<string, string>;
+}
