@@ -4,3 +4,4 @@ export * from './duration.js';
 export * from './error-codes.js';
 export * from './errors.js';
 export * from './status.js';
+export * from './run-events.js';

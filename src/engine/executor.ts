@@ -1,6 +1,6 @@
 import type { Status } from '../core/index.js';
 import type { JobResultSummary, PlanJob } from '../pipeline/index.js';
-import type { RunEventInput } from './events.js';
+import type { RunEventInput } from '../core/index.js';
 
 /**
  * How the engine runs one attempt of one job. `gantry exec` wires the local runner in; the server

@@ -13,6 +13,8 @@ export interface Plan {
   event: GitEvent;
   /** Expression contexts fixed at compile time. */
   context: PlanContext;
+  /** Whether the event matches the file's `on`; when not, every job carries a skip reason. */
+  trigger: { matched: boolean; reason: string };
   /** Top-level `env` (templates). */
   env: Record<string, string>;
   failFast: boolean;

@@ -1,4 +1,4 @@
-import type { Status } from '../core/index.js';
+import type { Status } from './status.js';
 
 /**
  * Typed events of one run, in the order they happen. The CLI renders them (tree, lines, --json);
