@@ -10,7 +10,7 @@ export interface ErrorCodeInfo {
 }
 
 export const ERROR_CODES = {
-  INTERNAL: { status: 500, retryable: false, description: 'An unexpected fault inside Gantry.' },
+  SYSTEM_INTERNAL: { status: 500, retryable: false, description: 'An unexpected fault inside Gantry.' },
   CONFIG_INVALID: { status: 400, retryable: false, description: 'A setting, flag or option has an invalid value.' },
   PIPELINE_INVALID: { status: 422, retryable: false, description: 'The pipeline file has errors; details carry the diagnostics.' },
   PIPELINE_NOT_FOUND: { status: 404, retryable: false, description: 'No pipeline file at the given path.' },

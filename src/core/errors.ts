@@ -25,7 +25,7 @@ export class GantryError extends Error {
 }
 
 /** Wraps anything thrown into a GantryError, keeping the original as `cause`. */
-export function toGantryError(err: unknown, code: ErrorCode = 'INTERNAL'): GantryError {
+export function toGantryError(err: unknown, code: ErrorCode = 'SYSTEM_INTERNAL'): GantryError {
   if (err instanceof GantryError) return err;
   const message = err instanceof Error ? err.message : String(err);
   return new GantryError(code, message, { cause: err });

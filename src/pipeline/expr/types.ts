@@ -1,5 +1,10 @@
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
+/**
+ * The syntax tree. `offset` (0-based, into the expression source) points where an error about the
+ * node is most useful: a literal's, name's or call's first character, a member's property name, an
+ * index's `[`, and a unary or binary node's operator.
+ */
 export type Expr =
   | { kind: 'literal'; value: string | number | boolean | null; offset: number }
   | { kind: 'context'; name: string; offset: number }
@@ -64,3 +69,14 @@ export interface TemplatePart {
   /** 0-based offset of `text` in the template. */
   offset: number;
 }
+
+/** Result of parseExpression: the AST, or the first syntax error (offset into the source). */
+export type ParseResult = { ok: true; ast: Expr } | { ok: false; error: ExpressionProblem };
+
+/** Result of parseTemplate: the parts in order, or the error for an unclosed `${{`. */
+export type TemplateParseResult = { ok: true; parts: TemplatePart[] } | { ok: false; error: ExpressionProblem };
+
+/** Longest expression source accepted (characters); longer ones are a syntax error, not a hang. */
+export const MAX_EXPRESSION_LENGTH = 4096;
+/** Deepest nesting of parentheses, brackets, calls and `!` accepted by the parser. */
+export const MAX_EXPRESSION_DEPTH = 64;

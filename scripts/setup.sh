@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs the system packages the test suite needs on a fresh Debian machine, then the npm packages.
+# Idempotent: skips apt when every tool is already present.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v git >/dev/null 2>&1 || need+=(git)
+command -v make >/dev/null 2>&1 || need+=(make)
+command -v bash >/dev/null 2>&1 || need+=(bash)
+command -v base64 >/dev/null 2>&1 || need+=(coreutils)
+command -v ps >/dev/null 2>&1 || need+=(procps)
+
+if [ "${#need[@]}" -gt 0 ]; then
+  echo "setup: installing ${need[*]}"
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}"
+fi
+
+npm ci --no-audit --no-fund
