@@ -1,0 +1,118 @@
+import { spawn } from 'node:child_process';
+import { GantryError } from '../../core/index.js';
+import type { ExecRequest, ExecResult } from '../backend.js';
+
+/** How long to wait for stdout/stderr to close after the process group is gone (see below). */
+const CLOSE_WAIT_MS = 1000;
+const DEFAULT_KILL_GRACE_MS = 5000;
+
+/**
+ * Runs one process in its own process group and settles only after it has exited.
+ *
+ * State machine, in prose:
+ * - running: the step's process (the group leader) runs. Output chunks are forwarded as they come.
+ * - terminating (timeout or abort): SIGTERM goes to the whole group; after `killGraceMs`, SIGKILL
+ *   goes to the group. The grace ends early when the leader exits: the rest of the group got the
+ *   same SIGTERM at the same moment, so it has had as long as the leader took; it is SIGKILLed then.
+ * - exited: the leader has exited. Whatever is left in its group (a `sleep 1000 &` started by the
+ *   script) is SIGKILLed, so nothing a step started outlives the step. A process that left the
+ *   group on purpose (setsid, double fork into a new session) is out of reach without cgroups; if
+ *   it still holds our stdout/stderr pipes we stop waiting for them after CLOSE_WAIT_MS.
+ * - closed: both pipes are closed (or abandoned): the promise resolves.
+ *
+ * Rejects with RUNNER_SPAWN_FAILED only when the process could not be started at all.
+ */
+export function execInProcessGroup(
+  request: ExecRequest,
+  onOutput: (stream: 'stdout' | 'stderr', chunk: Buffer) => void,
+): Promise<ExecResult> {
+  const started = performance.now();
+  if (request.signal.aborted) {
+    return Promise.resolve({ exitCode: null, signal: null, timedOut: false, canceled: true, durationMs: 0 });
+  }
+  const [program, ...args] = request.argv;
+  if (program === undefined) {
+    return Promise.reject(new GantryError('RUNNER_SPAWN_FAILED', 'cannot start a step: empty command line'));
+  }
+  return new Promise<ExecResult>((resolve, reject) => {
+    const child = spawn(program, args, {
+      cwd: request.cwd,
+      env: request.env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const grace = request.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+    let timedOut = false;
+    let canceled = false;
+    let terminating = false;
+    let exited = false;
+    let timeoutTimer: NodeJS.Timeout | undefined;
+    let graceTimer: NodeJS.Timeout | undefined;
+    let closeTimer: NodeJS.Timeout | undefined;
+
+    const killGroup = (sig: NodeJS.Signals): void => {
+      if (child.pid === undefined) return;
+      try {
+        process.kill(-child.pid, sig);
+      } catch {
+        // ESRCH: the group is already empty.
+      }
+    };
+    const terminate = (): void => {
+      if (terminating || exited) return;
+      terminating = true;
+      killGroup('SIGTERM');
+      graceTimer = setTimeout(() => killGroup('SIGKILL'), grace);
+    };
+    const onAbort = (): void => {
+      canceled = true;
+      terminate();
+    };
+    const clearAll = (): void => {
+      clearTimeout(timeoutTimer);
+      clearTimeout(graceTimer);
+      clearTimeout(closeTimer);
+      request.signal.removeEventListener('abort', onAbort);
+    };
+
+    child.stdout.on('data', (chunk: Buffer) => onOutput('stdout', chunk));
+    child.stderr.on('data', (chunk: Buffer) => onOutput('stderr', chunk));
+    child.once('error', (err: NodeJS.ErrnoException) => {
+      if (child.pid !== undefined) return; // errors after a successful start end in 'close'
+      clearAll();
+      reject(
+        new GantryError('RUNNER_SPAWN_FAILED', `cannot start \`${program}\`: ${err.code ?? err.message}`, {
+          cause: err,
+          details: { program, cwd: request.cwd },
+        }),
+      );
+    });
+    child.once('exit', () => {
+      exited = true;
+      killGroup('SIGKILL');
+      closeTimer = setTimeout(() => {
+        child.stdout.destroy();
+        child.stderr.destroy();
+      }, CLOSE_WAIT_MS);
+    });
+    child.once('close', (code, sig) => {
+      if (child.pid === undefined) return;
+      clearAll();
+      resolve({
+        exitCode: code,
+        signal: sig,
+        timedOut,
+        canceled,
+        durationMs: performance.now() - started,
+      });
+    });
+    if (child.pid === undefined) return; // spawn failed; 'error' follows
+    if (request.timeoutMs !== undefined) {
+      timeoutTimer = setTimeout(() => {
+        timedOut = true;
+        terminate();
+      }, request.timeoutMs);
+    }
+    request.signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
