@@ -1,0 +1,335 @@
+import { GantryError, systemClock } from '../core/index.js';
+import type { Clock, RunEvent, RunEventInput, Status } from '../core/index.js';
+import type { Plan, PlanJob } from '../pipeline/index.js';
+import { buildJobGraph, type JobGraph } from './critical-path.js';
+import type { JobExecutor, JobOutcome } from './executor.js';
+import { decideJob, runsOnFailure } from './job-conditions.js';
+import { buildNeedsContext, effectiveResult, type EndedJob } from './needs-context.js';
+import { ReadyQueue } from './ready-queue.js';
+import { decideRetry } from './retry-policy.js';
+import type { JobResult, RunOptions, RunResult } from './run-options.js';
+import { runStatus } from './run-status.js';
+
+/**
+ * The run state machine.
+ *
+ * Every job is `pending` until all of ITS OWN needs have ended (no waiting for a "level"). Then it
+ * is *decided* (job-conditions.ts): skipped, ended `error` (bad condition), or put in the ready
+ * queue. The ready queue is a heap ordered by critical-path priority (own estimate + longest chain
+ * of dependents' estimates), ties by file order; up to `parallel` jobs leave it to run. A running
+ * job goes through attempts: `job:started` → executor → maybe `job:retrying` + backoff sleep →
+ * `job:started` again, until an attempt is final; then `job:finished`. Ending a job counts down
+ * its dependents' pending needs; those reaching zero are decided in turn. The run ends when every
+ * job has ended, with `run:finished` as the last event.
+ *
+ * Two run-wide flags change decisions:
+ * - fail-fast (plan.failFast): the first job ending failure/error without continue_on_error
+ *   aborts every running job (they end `canceled`) except those written to run on failure, and
+ *   every job not started yet is re-decided — it is skipped unless its condition calls
+ *   always()/failure()/cancelled().
+ * - canceled (options.signal aborted): every running job is aborted, every job not started is
+ *   skipped unless its condition calls always()/cancelled(); the run ends `canceled`.
+ *
+ * All of this happens on the one JavaScript thread: state changes are synchronous, and the only
+ * awaits are the executor and the backoff sleep, so no locks are needed. Decisions are processed
+ * from a work list rather than by recursion, so a long chain of skips cannot overflow the stack.
+ */
+export function runPlan(plan: Plan, options: RunOptions): Promise<RunResult> {
+  if (!Number.isInteger(options.parallel) || options.parallel < 1) {
+    return Promise.reject(new GantryError('CONFIG_INVALID', `parallel must be an integer ≥ 1, got ${options.parallel}`));
+  }
+  return new PlanRun(plan, options).start();
+}
+
+interface JobState {
+  readonly job: PlanJob;
+  readonly index: number;
+  phase: 'pending' | 'queued' | 'running' | 'ended';
+  pendingNeeds: number;
+  status: Status;
+  reason: string | undefined;
+  attempts: number;
+  startedAt: number | undefined;
+  durationMs: number;
+  outputs: Record<string, string>;
+  controller: AbortController | undefined;
+  abortReason: string | undefined;
+  /** This job or a transitive need ended failure/error (effective result). */
+  failedUpTo: boolean;
+  /** Same, canceled included. */
+  troubledUpTo: boolean;
+}
+
+type Ending = { status: Status; reason?: string | undefined; outputs?: Record<string, string> };
+
+class PlanRun {
+  readonly #plan: Plan;
+  readonly #options: RunOptions;
+  readonly #executor: JobExecutor;
+  readonly #clock: Clock;
+  readonly #graph: JobGraph;
+  readonly #jobs: JobState[];
+  readonly #queue: ReadyQueue<JobState>;
+  readonly #toDecide: JobState[] = [];
+  #seq = 0;
+  #running = 0;
+  #ended = 0;
+  #advancing = false;
+  #failFastBy: string | undefined;
+  #canceled = false;
+  #listenerError: unknown;
+  #finished = false;
+  #startedAt = 0;
+  #resolve: (result: RunResult) => void = () => undefined;
+
+  constructor(plan: Plan, options: RunOptions) {
+    this.#plan = plan;
+    this.#options = options;
+    this.#executor = options.executor;
+    this.#clock = options.clock ?? systemClock;
+    this.#graph = buildJobGraph(plan.jobs, options.estimates);
+    this.#jobs = plan.jobs.map((job, index) => newJobState(job, index, this.#graph.needs[index]!.length));
+    const priority = this.#graph.priority;
+    this.#queue =
+      options.order === 'file'
+        ? new ReadyQueue((a, b) => a.index < b.index)
+        : new ReadyQueue((a, b) => priority[a.index]! > priority[b.index]! || (priority[a.index] === priority[b.index] && a.index < b.index));
+  }
+
+  start(): Promise<RunResult> {
+    const done = new Promise<RunResult>((resolve) => (this.#resolve = resolve));
+    this.#startedAt = this.#clock.monotonic();
+    const jobs = this.#plan.jobs.map((job) => ({ id: job.id, name: job.name, needs: [...job.needs] }));
+    this.#emit({ type: 'run:started', jobs });
+    const signal = this.#options.signal;
+    if (signal?.aborted) this.#canceled = true;
+    else signal?.addEventListener('abort', this.#onCancel, { once: true });
+    for (const state of this.#jobs) this.#failInvalid(state);
+    for (const state of this.#jobs) if (state.phase === 'pending' && state.pendingNeeds === 0) this.#toDecide.push(state);
+    this.#advance();
+    return done.then((result) => {
+      signal?.removeEventListener('abort', this.#onCancel);
+      if (this.#listenerError !== undefined) throw this.#listenerError;
+      return result;
+    });
+  }
+
+  /** Jobs the graph says can never become ready end `error` up front. */
+  #failInvalid(state: JobState): void {
+    const unknown = this.#graph.unknownNeeds.get(state.index);
+    if (unknown) this.#end(state, { status: 'error', reason: `needs unknown job ${unknown.map((id) => `'${id}'`).join(', ')}` });
+    else if (this.#graph.blocked.has(state.index)) this.#end(state, { status: 'error', reason: 'needs form a cycle' });
+  }
+
+  /** Processes decisions and fills free slots until nothing more can happen right now. */
+  #advance(): void {
+    if (this.#advancing) return;
+    this.#advancing = true;
+    try {
+      for (;;) {
+        const state = this.#toDecide.pop();
+        if (state) {
+          this.#decide(state);
+          continue;
+        }
+        if (this.#running >= this.#options.parallel) break;
+        const next = this.#queue.pop();
+        if (!next) break;
+        this.#launch(next);
+      }
+    } finally {
+      this.#advancing = false;
+    }
+    if (this.#ended === this.#jobs.length) this.#finishRun();
+  }
+
+  #decide(state: JobState): void {
+    if (state.phase === 'ended' || state.phase === 'running') return;
+    const needs = this.#graph.needs[state.index]!.map((i) => this.#jobs[i]!);
+    const decision = decideJob({
+      plan: this.#plan,
+      job: state.job,
+      needs: needs.sort((a, b) => a.index - b.index).map(endedOf),
+      ancestorFailed: needs.some((need) => need.failedUpTo),
+      ancestorTroubled: needs.some((need) => need.troubledUpTo),
+      failFastBy: this.#failFastBy,
+      canceled: this.#canceled,
+    });
+    if (decision.kind === 'run') {
+      state.phase = 'queued';
+      this.#queue.push(state);
+    } else if (decision.kind === 'skip') this.#end(state, { status: 'skipped', reason: decision.reason });
+    else this.#end(state, { status: 'error', reason: decision.reason });
+  }
+
+  #launch(state: JobState): void {
+    state.phase = 'running';
+    state.controller = new AbortController();
+    this.#running++;
+    void this.#attempts(state).then((ending) => {
+      this.#running--;
+      this.#end(state, ending);
+      this.#advance();
+    });
+  }
+
+  /** Runs attempts until one is final. Never rejects. */
+  async #attempts(state: JobState): Promise<Ending> {
+    const { job } = state;
+    const signal = state.controller!.signal;
+    const needs = buildNeedsContext(this.#graph.needs[state.index]!.slice().sort((a, b) => a - b).map((i) => endedOf(this.#jobs[i]!)));
+    state.startedAt = this.#clock.monotonic();
+    for (let attempt = 1; ; attempt++) {
+      state.attempts = attempt;
+      this.#emit({ type: 'job:started', job: job.id, attempt });
+      const report = (event: RunEventInput) => this.#emit(event);
+      const outcome = await this.#runAttempt(job, { attempt, needs: structuredClone(needs), report }, signal);
+      if (signal.aborted && outcome.status !== 'success') return { status: 'canceled', reason: state.abortReason, outputs: outcome.outputs };
+      const retry = decideRetry(job, outcome, attempt);
+      if (!retry.retry || this.#canceled || this.#failFastBy !== undefined) return outcome;
+      this.#emit({ type: 'job:retrying', job: job.id, attempt: attempt + 1, delayMs: retry.delayMs, reason: retry.reason });
+      try {
+        await this.#clock.sleep(retry.delayMs, signal);
+      } catch {
+        return { status: 'canceled', reason: state.abortReason ?? 'canceled during retry backoff' };
+      }
+    }
+  }
+
+  /** One executor call; a rejection or a malformed answer becomes an `error` outcome. */
+  async #runAttempt(job: PlanJob, input: Parameters<JobExecutor['runJob']>[1], signal: AbortSignal): Promise<JobOutcome> {
+    try {
+      const outcome = await this.#executor.runJob(job, input, signal);
+      if (!outcome || !['success', 'failure', 'canceled', 'error'].includes(outcome.status)) {
+        return { status: 'error', failureKind: 'infrastructure', outputs: {}, reason: `executor returned an invalid outcome for '${job.id}'` };
+      }
+      return { ...outcome, outputs: { ...(outcome.outputs ?? {}) } };
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      return { status: 'error', failureKind: 'infrastructure', outputs: {}, reason: `executor failed: ${message}` };
+    }
+  }
+
+  #end(state: JobState, ending: Ending): void {
+    if (state.phase === 'ended') return;
+    state.phase = 'ended';
+    state.status = ending.status;
+    state.reason = ending.reason;
+    state.outputs = ending.outputs ?? {};
+    state.controller = undefined;
+    if (state.startedAt !== undefined) state.durationMs = Math.max(0, this.#clock.monotonic() - state.startedAt);
+    this.#ended++;
+    this.#propagateTrouble(state);
+    const { job } = state;
+    if (ending.status === 'skipped') this.#emit({ type: 'job:skipped', job: job.id, reason: ending.reason ?? 'skipped' });
+    else {
+      this.#emit({
+        type: 'job:finished',
+        job: job.id,
+        status: state.status,
+        attempt: state.attempts,
+        durationMs: state.durationMs,
+        ...(state.reason === undefined ? {} : { reason: state.reason }),
+        outputs: { ...state.outputs },
+      });
+    }
+    if ((state.status === 'failure' || state.status === 'error') && !job.continueOnError) this.#maybeFailFast(job.id);
+    for (const d of this.#graph.dependents[state.index]!) {
+      const dependent = this.#jobs[d]!;
+      if (--dependent.pendingNeeds === 0 && dependent.phase === 'pending') this.#toDecide.push(dependent);
+    }
+  }
+
+  #propagateTrouble(state: JobState): void {
+    const result = effectiveResult(endedOf(state));
+    const needs = this.#graph.needs[state.index]!.map((i) => this.#jobs[i]!);
+    state.failedUpTo = result === 'failure' || result === 'error' || needs.some((n) => n.failedUpTo);
+    state.troubledUpTo = state.failedUpTo || result === 'canceled' || needs.some((n) => n.troubledUpTo);
+  }
+
+  #maybeFailFast(jobId: string): void {
+    if (!this.#plan.failFast || this.#failFastBy !== undefined || this.#canceled) return;
+    this.#failFastBy = jobId;
+    for (const state of this.#jobs) {
+      if (state.phase === 'running' && !runsOnFailure(state.job)) this.#abortJob(state, `canceled: fail-fast after '${jobId}' failed`);
+    }
+    this.#requeueForDecision();
+  }
+
+  readonly #onCancel = (): void => {
+    if (this.#canceled) return;
+    this.#canceled = true;
+    for (const state of this.#jobs) if (state.phase === 'running') this.#abortJob(state, 'run canceled');
+    this.#requeueForDecision();
+    this.#advance();
+  };
+
+  /** Queued jobs were decided under the old flags: decide them again. */
+  #requeueForDecision(): void {
+    for (const state of this.#queue.drain()) {
+      state.phase = 'pending';
+      this.#toDecide.push(state);
+    }
+  }
+
+  #abortJob(state: JobState, reason: string): void {
+    if (!state.controller || state.controller.signal.aborted) return;
+    state.abortReason = reason;
+    state.controller.abort(new DOMException(reason, 'AbortError'));
+  }
+
+  #finishRun(): void {
+    if (this.#finished) return;
+    const jobs: Record<string, JobResult> = {};
+    const statuses: Record<string, Status> = {};
+    for (const state of this.#jobs) {
+      jobs[state.job.id] = {
+        status: state.status,
+        ...(state.reason === undefined ? {} : { reason: state.reason }),
+        attempts: state.attempts,
+        durationMs: state.durationMs,
+        outputs: state.outputs,
+      };
+      statuses[state.job.id] = state.status;
+    }
+    const { status, reason } = runStatus(this.#jobs.map(endedOf), this.#canceled);
+    const durationMs = Math.max(0, this.#clock.monotonic() - this.#startedAt);
+    this.#emit({ type: 'run:finished', status, durationMs, jobs: statuses, ...(reason === undefined ? {} : { reason }) });
+    this.#finished = true;
+    this.#resolve({ status, ...(reason === undefined ? {} : { reason }), durationMs, jobs });
+  }
+
+  #emit(input: RunEventInput): void {
+    // An executor that reports after its job ended must not put events after run:finished.
+    if (this.#finished) return;
+    const event = { ...input, seq: ++this.#seq, ts: this.#clock.now() } as RunEvent;
+    try {
+      this.#options.onEvent(event);
+    } catch (err) {
+      this.#listenerError ??= err;
+    }
+  }
+}
+
+function newJobState(job: PlanJob, index: number, pendingNeeds: number): JobState {
+  return {
+    job,
+    index,
+    phase: 'pending',
+    pendingNeeds,
+    status: 'queued',
+    reason: undefined,
+    attempts: 0,
+    startedAt: undefined,
+    durationMs: 0,
+    outputs: {},
+    controller: undefined,
+    abortReason: undefined,
+    failedUpTo: false,
+    troubledUpTo: false,
+  };
+}
+
+function endedOf(state: JobState): EndedJob {
+  return { job: state.job, status: state.status, outputs: state.outputs };
+}
