@@ -1,0 +1,126 @@
+import { Command, CommanderError, Option } from 'commander';
+import { GantryError } from '../core/index.js';
+import { EXIT, exitCodeForError } from './exit-codes.js';
+import { collect } from './key-values.js';
+
+/**
+ * The `gantry` command line. Commands load their modules lazily so `gantry lint` does not pay for
+ * the engine and runner, and `--help` pays for nothing. Every action resolves an exit code; the
+ * table is in exit-codes.ts and docs/cli.md.
+ */
+type Action = () => Promise<number>;
+
+function eventOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--event <name>', 'event to compile for').choices(['push', 'pull_request', 'tag', 'manual', 'cron', 'api']))
+    .option('--branch <name>', 'branch (default: the current git branch)')
+    .option('--tag <name>', 'tag name (implies --event tag)')
+    .option('--input <key=value>', 'manual input (repeatable)', collect);
+}
+
+export function buildProgram(run: (action: Action) => void): Command {
+  const program = new Command('gantry')
+    .description('Self-hosted CI/CD. Run pipelines locally with `gantry exec`.')
+    .version('0.1.0')
+    .showSuggestionAfterError(true)
+    .exitOverride();
+
+  eventOptions(
+    program
+      .command('exec')
+      .description('run the pipeline here, now (default file .gantry.yml)')
+      .argument('[file]', 'pipeline file', undefined),
+  )
+    .option('-j, --job <name>', 'run only this job and what it needs (repeatable)', collect)
+    .option('--env <key=value>', 'add a top-level env variable (repeatable)', collect)
+    .option('--secret <key=value>', 'a secret, masked in output (repeatable)', collect)
+    .option('--secret-file <file>', 'dotenv-style file of secrets (KEY=VALUE lines)')
+    .option('-p, --parallel <n>', 'most jobs at once (default: number of CPUs)')
+    .option('--json', 'newline-delimited JSON events instead of the live view')
+    .option('--no-color', 'no colours (NO_COLOR is respected too)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  gantry exec                                  run .gantry.yml for a push on the current branch
+  gantry exec --job test --parallel 4          only "test" (and its needs)
+  gantry exec --event tag --tag v1.2.0         as if v1.2.0 was pushed
+  gantry exec --secret-file .secrets --json    secrets from a file, events as NDJSON
+  GANTRY_SECRET_TOKEN=xyz gantry exec          secrets.TOKEN from the environment
+
+Exit codes: 0 success, 1 run failed, 2 usage error, 3 invalid pipeline, 4 system error, 130 interrupted.`,
+    )
+    .action((file: string | undefined, flags) => run(async () => (await import('./commands/exec.js')).execCommand(file, flags)));
+
+  program
+    .command('lint')
+    .description('check a pipeline file and print every problem')
+    .argument('[file]', 'pipeline file (default .gantry.yml)')
+    .option('--json', 'diagnostics as JSON')
+    .option('--no-color', 'no colours')
+    .addHelpText('after', '\nExamples:\n  gantry lint\n  gantry lint ci/other.yml --json\n\nExit codes: 0 no errors (warnings allowed), 1 errors found, 3 file not found.')
+    .action((file: string | undefined, flags) => run(async () => (await import('./commands/lint.js')).lintCommand(file, flags)));
+
+  eventOptions(program.command('plan').description('show what would run for an event, and why other jobs would not').argument('[file]', 'pipeline file'))
+    .option('-j, --job <name>', 'only this job and what it needs (repeatable)', collect)
+    .option('--json', 'the plan as JSON')
+    .option('--no-color', 'no colours')
+    .addHelpText('after', '\nExamples:\n  gantry plan --event push --branch main\n  gantry plan --event pull_request --branch feature/x\n  gantry plan --tag v1.0.0 --json')
+    .action((file: string | undefined, flags) => run(async () => (await import('./commands/plan.js')).planCommand(file, flags)));
+
+  eventOptions(program.command('graph').description('print the job graph as Mermaid or Graphviz DOT').argument('[file]', 'pipeline file'))
+    .addOption(new Option('--format <format>', 'output format').choices(['mermaid', 'dot']).default('mermaid'))
+    .addHelpText('after', '\nExamples:\n  gantry graph > graph.mmd\n  gantry graph --format dot | dot -Tsvg > graph.svg')
+    .action((file: string | undefined, flags) => run(async () => (await import('./commands/graph.js')).graphCommand(file, flags)));
+
+  const hooks = program.command('hooks').description('git hooks that run jobs before commit or push');
+  hooks
+    .command('install')
+    .description('write git hooks that run `gantry exec --job ...` and block when it fails')
+    .option('--pre-commit <job>', 'job to run before each commit (repeatable)', collect)
+    .option('--pre-push <job>', 'job to run before each push (repeatable)', collect)
+    .option('--file <file>', 'pipeline file the hook runs (default .gantry.yml)')
+    .option('--force', 'replace a hook not written by gantry (kept as <hook>.pre-gantry)')
+    .addHelpText('after', '\nExamples:\n  gantry hooks install --pre-commit lint\n  gantry hooks install --pre-commit lint --pre-push test --force')
+    .action((flags) => run(async () => (await import('./commands/hooks.js')).hooksInstallCommand(flags)));
+  hooks
+    .command('uninstall')
+    .description('remove hooks written by gantry (restoring any hook they replaced)')
+    .addHelpText('after', '\nExample:\n  gantry hooks uninstall')
+    .action(() => run(async () => (await import('./commands/hooks.js')).hooksUninstallCommand()));
+  return program;
+}
+
+/** Prints an error the way every command does, and returns its exit code. */
+export function reportError(err: unknown): number {
+  if (err instanceof GantryError) {
+    process.stderr.write(`gantry: error ${err.code}: ${err.message}\n`);
+    const hint = err.details?.hint;
+    if (typeof hint === 'string') process.stderr.write(`  hint: ${hint}\n`);
+    return exitCodeForError(err.code);
+  }
+  const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  process.stderr.write(`gantry: error SYSTEM_INTERNAL: ${text}\n`);
+  return EXIT.system;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let pending: Promise<number> | undefined;
+  const program = buildProgram((action) => {
+    pending = action();
+  });
+  try {
+    await program.parseAsync(argv as string[]);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    return reportError(err);
+  }
+  if (!pending) return EXIT.ok;
+  try {
+    return await pending;
+  } catch (err) {
+    return reportError(err);
+  }
+}

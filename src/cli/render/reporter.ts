@@ -1,0 +1,93 @@
+import { createLogUpdate } from 'log-update';
+import type { RunEvent } from '../../core/index.js';
+import { eventLines } from './lines.js';
+import { applyEvent, createRunView, type RunView } from './run-view.js';
+import type { Style } from './style.js';
+import { renderSummary } from './summary.js';
+import { renderTree } from './tree.js';
+
+/**
+ * Shows a run while it happens. Call order: `event()` for every RunEvent in order, `note()` for
+ * messages of the CLI itself (e.g. "canceling…"), then `finish(result)` once.
+ */
+export interface Reporter {
+  readonly view: RunView;
+  event(event: RunEvent): void;
+  note(message: string): void;
+  finish(result: unknown): void;
+}
+
+type Write = (text: string) => void;
+
+/** `--json`: every event as one JSON line, then `{type: 'run:result', ...result}`. */
+export function createJsonReporter(write: Write): Reporter {
+  const view = createRunView();
+  return {
+    view,
+    event(event) {
+      applyEvent(view, event);
+      write(JSON.stringify(event) + '\n');
+    },
+    note() {},
+    finish(result) {
+      write(JSON.stringify({ type: 'run:result', ...(result as object) }) + '\n');
+    },
+  };
+}
+
+/** Not a TTY: prefixed lines, then the summary. */
+export function createLineReporter(write: Write, style: Style): Reporter {
+  const view = createRunView();
+  return {
+    view,
+    event(event) {
+      applyEvent(view, event);
+      const lines = eventLines(view, event, style);
+      if (lines.length > 0) write(lines.join('\n') + '\n');
+    },
+    note(message) {
+      write(style.yellow(message) + '\n');
+    },
+    finish() {
+      write('\n' + renderSummary(view, style) + '\n');
+    },
+  };
+}
+
+const FRAME_MS = 100;
+
+/** A TTY: a live tree redrawn at most ~10×/s, then the summary. */
+export function createTreeReporter(stream: NodeJS.WriteStream, style: Style): Reporter {
+  const view = createRunView();
+  const update = createLogUpdate(stream);
+  let frame = 0;
+  let notes: string[] = [];
+  let dirty = true;
+  const draw = () => {
+    frame++;
+    const tree = renderTree(view, Date.now(), frame, style);
+    update([tree, ...notes.map((n) => style.yellow(n))].join('\n'));
+    dirty = false;
+  };
+  // The timer keeps spinners and running times moving even when no event arrives.
+  const timer = setInterval(draw, FRAME_MS);
+  timer.unref();
+  return {
+    view,
+    event(event) {
+      applyEvent(view, event);
+      if (!dirty) dirty = true;
+    },
+    note(message) {
+      notes = [...notes, message];
+      draw();
+    },
+    finish() {
+      clearInterval(timer);
+      notes = [];
+      draw();
+      update.done();
+      stream.write('\n' + renderSummary(view, style) + '\n');
+    },
+  };
+}
