@@ -59,15 +59,55 @@ function toScope(scope: CompileScope): Scope {
   };
 }
 
-function envIsPlain(env: Record<string, string>): boolean {
-  return Object.values(env).every((value) => !value.includes('${{'));
+/** The env names an expression reads, or 'all' when it indexes env with a computed key or uses env whole. */
+function envKeysRead(ast: Expr): Set<string> | 'all' {
+  const keys = new Set<string>();
+  let all = false;
+  const walk = (node: Expr, parentReadsKey: boolean): void => {
+    switch (node.kind) {
+      case 'context':
+        if (node.name === 'env' && !parentReadsKey) all = true;
+        return;
+      case 'member':
+        if (node.object.kind === 'context' && node.object.name === 'env') keys.add(node.property);
+        walk(node.object, true);
+        return;
+      case 'index':
+        if (node.object.kind === 'context' && node.object.name === 'env' && node.index.kind === 'literal') keys.add(String(node.index.value));
+        else if (node.object.kind === 'context' && node.object.name === 'env') all = true;
+        walk(node.object, true);
+        walk(node.index, false);
+        return;
+      case 'unary':
+        walk(node.operand, false);
+        return;
+      case 'binary':
+        walk(node.left, false);
+        walk(node.right, false);
+        return;
+      case 'call':
+        for (const arg of node.args) walk(arg, false);
+        return;
+      default:
+        return;
+    }
+  };
+  walk(ast, false);
+  return all ? 'all' : keys;
+}
+
+/** Whether every env value the expression reads is plain text (a template is only known at run time). */
+function envIsPlain(ast: Expr, env: Record<string, string>): boolean {
+  const read = envKeysRead(ast);
+  const keys = read === 'all' ? Object.keys(env) : [...read].filter((key) => Object.hasOwn(env, key));
+  return keys.every((key) => !env[key]!.includes('${{'));
 }
 
 export function isCompileTime(ast: Expr, scope: CompileScope): boolean {
   const refs = references(ast);
   for (const name of refs.contexts) if (!COMPILE_TIME_CONTEXTS.has(name)) return false;
   for (const name of refs.functions) if (RUNTIME_FUNCTIONS.has(name)) return false;
-  return !refs.contexts.has('env') || envIsPlain(scope.env);
+  return !refs.contexts.has('env') || envIsPlain(ast, scope.env);
 }
 
 function describeError(err: unknown): { message: string; hint?: string } {
