@@ -228,7 +228,7 @@ describe('compilePipeline: run scripts', () => {
         const result = compilePipeline(loaded, event);
         assert.ok(result.plan);
         const script = result.plan.jobs[0]!.steps[0]!.script!;
-        assert.equal(script, 'echo "${GANTRY_EXPR_0}" ${GANTRY_EXPR_1} ${GANTRY_EXPR_2}\n');
+        assert.equal(script, 'echo "${GANTRY_EXPR_0}" ${GANTRY_EXPR_1} ${GANTRY_EXPR_2}');
       }),
       { numRuns: 200 },
     );
