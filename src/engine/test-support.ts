@@ -73,7 +73,8 @@ export class VirtualClock implements Clock {
       if (signal?.aborted) return reject(signal.reason);
       const timer: Timer = { at: this.time + Math.max(0, ms), order: this.#order++, resolve: () => undefined };
       const onAbort = () => {
-        this.#timers.splice(this.#timers.indexOf(timer), 1);
+        const index = this.#timers.indexOf(timer);
+        if (index !== -1) this.#timers.splice(index, 1);
         reject(signal!.reason);
       };
       timer.resolve = () => {
@@ -86,7 +87,7 @@ export class VirtualClock implements Clock {
   }
 
   /** Lets every pending promise settle, then fires timers one by one until `promise` settles. */
-  async run<T>(promise: Promise<T>, hooks: { beforeTimer?: (clock: VirtualClock) => void } = {}): Promise<T> {
+  async run<T>(promise: Promise<T>): Promise<T> {
     let settled: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
     promise.then(
       (value) => (settled = { ok: true, value }),
@@ -100,7 +101,6 @@ export class VirtualClock implements Clock {
       this.#timers.sort((a, b) => a.at - b.at || a.order - b.order);
       const next = this.#timers.shift()!;
       this.time = next.at;
-      hooks.beforeTimer?.(this);
       next.resolve();
     }
   }
@@ -197,13 +197,14 @@ export interface FakeRun {
 export async function runFake(
   plan: Plan,
   behaviors: Record<string, FakeBehavior | FakeBehavior[]> = {},
-  options: Partial<Omit<RunOptions, 'executor' | 'onEvent' | 'clock'>> & { beforeTimer?: (clock: VirtualClock) => void } = {},
+  options: Partial<Omit<RunOptions, 'executor' | 'onEvent' | 'clock'>> & { setup?: (clock: VirtualClock) => void } = {},
 ): Promise<FakeRun> {
   const clock = new VirtualClock();
   const executor = new FakeExecutor(clock, behaviors);
   const log = new EventLog();
-  const { beforeTimer, ...rest } = options;
+  const { setup, ...rest } = options;
+  setup?.(clock);
   const running = runPlan(plan, { parallel: 4, ...rest, executor, onEvent: log.onEvent, clock });
-  const result = await clock.run(running, beforeTimer ? { beforeTimer } : {});
+  const result = await clock.run(running);
   return { result, executor, log, clock };
 }
