@@ -104,7 +104,23 @@ export function reportError(err: unknown): number {
   return EXIT.system;
 }
 
+/**
+ * A closed pipe (`gantry exec --json | head`) is not an error worth a stack trace: stop the steps
+ * we started and leave quietly.
+ */
+function exitOnBrokenPipe(): void {
+  const onError = (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    void import('./signals.js').then(({ killDescendants }) => {
+      killDescendants();
+      process.exit(EXIT.ok);
+    });
+  };
+  process.stdout.on('error', onError);
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
+  exitOnBrokenPipe();
   let pending: Promise<number> | undefined;
   const program = buildProgram((action) => {
     pending = action();
