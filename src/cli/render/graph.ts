@@ -17,7 +17,7 @@ function nodeIds(plan: Plan): Map<string, string> {
 
 /** Mermaid labels: entity codes for characters the parser would read as syntax. */
 export function mermaidLabel(text: string): string {
-  return text.replace(/[#"<>&`[\]{}()|]/g, (c) => `#${c.charCodeAt(0)};`);
+  return text.replace(/[#"<>&]/g, (c) => `#${c.charCodeAt(0)};`);
 }
 
 function renderMermaid(plan: Plan): string {
