@@ -5,6 +5,7 @@ import { compileTemplate, templateUses, type CompileScope } from './compile/expr
 import { gitContext } from './compile/git-context.js';
 import { resolveInputs } from './compile/inputs.js';
 import { applyCondition, propagateSkips } from './compile/job-conditions.js';
+import { resolveJobTemplates } from './compile/job-templates.js';
 import { buildJob, orderJob, type JobInstance } from './compile/jobs.js';
 import { DEFAULT_MAX_MATRIX, expandMatrix, instanceId, type MatrixSpec } from './compile/matrix.js';
 import { findCycle, resolveNeeds } from './compile/needs.js';
@@ -67,7 +68,9 @@ export function compilePipeline(loaded: LoadedPipeline, event: GitEvent, options
     if (!trigger.matched) job.skip = { reason: trigger.reason };
     else if (selected && !selected.has(job.id)) job.skip = { reason: 'not selected (--job)' };
     const instance = instances[index]!;
-    applyCondition(job, instance.spec, scopeFor(instance.combination ?? {}, job.env), sink);
+    const scope = scopeFor(instance.combination ?? {}, job.env);
+    applyCondition(job, instance.spec, scope, sink);
+    resolveJobTemplates(job, scope, sink);
   });
   if (!cycle) propagateSkips(jobs);
 

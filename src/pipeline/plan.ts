@@ -27,6 +27,7 @@ export interface Plan {
 
 export interface PlanContext {
   git: GitContext;
+  /** Validated inputs with defaults applied, as text (booleans `true`/`false`). */
   inputs: Record<string, string>;
 }
 
@@ -76,7 +77,10 @@ export interface PlanJob {
   /** Explicit job outputs (templates over `steps.<id>.outputs`); step outputs are exposed too. */
   outputs: Record<string, string>;
   steps: PlanStep[];
-  /** Keys executed by later issues, carried as validated. */
+  /**
+   * Keys executed by later issues, carried as validated. `image`, `environment` and `runsOn` are
+   * already evaluated when they only use compile-time contexts (matrix, inputs, git, env).
+   */
   image?: string;
   services?: Record<string, unknown>;
   cache?: unknown[];
@@ -100,7 +104,12 @@ export interface PlanStep {
    * variable `GANTRY_EXPR_<n>` whose template is in `env`. The script text itself is never templated.
    */
   script?: string;
-  /** argv to run the script: `{0}` is replaced by the script file path; `-c` shells get the text. */
+  /**
+   * argv to run the script; the argument containing `{0}` gets the path of the script file the
+   * runner writes (the script text never goes on a command line). bash →
+   * `['bash','--noprofile','--norc','-eo','pipefail','{0}']`, sh → `['sh','-e','{0}']`, another
+   * single word → `[word,'{0}']`, a custom command is split on spaces and contains `{0}`.
+   */
   shell?: string[];
   /** build / deploy / uses configuration (templates inside), validated. */
   with?: Record<string, unknown>;
