@@ -128,7 +128,7 @@ test('parallel below 1 is rejected', async () => {
 });
 
 test('unknown needs and cycles end those jobs in error instead of hanging', async () => {
-  const plan = makePlan([planJob('a', { needs: ['ghost'] }), planJob('b', { needs: ['c'] }), planJob('c', { needs: ['b'] }), planJob('d')], {
+  const plan = makePlan([planJob('a', { needs: ['ghost'] }), planJob('b', { needs: ['c'] }), planJob('c', { needs: ['b'] }), planJob('d'), planJob('e', { needs: ['a'], condition: 'always()' })], {
     failFast: false,
   });
   const run = await runFake(plan);
@@ -137,6 +137,7 @@ test('unknown needs and cycles end those jobs in error instead of hanging', asyn
   assert.equal(run.result.jobs.b!.status, 'error');
   assert.match(run.result.jobs.c!.reason!, /cycle/);
   assert.equal(run.result.jobs.d!.status, 'success');
+  assert.deepEqual(run.executor.calls.map((c) => c.job), ['d', 'e'], 'a dependent of an invalid job is decided once');
   assert.equal(run.result.status, 'error');
 });
 

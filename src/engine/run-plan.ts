@@ -2,11 +2,11 @@ import { GantryError, systemClock } from '../core/index.js';
 import type { Clock, RunEvent, RunEventInput, Status } from '../core/index.js';
 import type { Plan, PlanJob } from '../pipeline/index.js';
 import { buildJobGraph, type JobGraph } from './critical-path.js';
-import type { JobExecutor, JobOutcome } from './executor.js';
+import type { JobExecutor } from './executor.js';
+import { runAttempts, type Ending } from './job-attempts.js';
 import { decideJob, runsOnFailure } from './job-conditions.js';
 import { buildNeedsContext, effectiveResult, type EndedJob } from './needs-context.js';
 import { ReadyQueue } from './ready-queue.js';
-import { decideRetry } from './retry-policy.js';
 import type { JobResult, RunOptions, RunResult } from './run-options.js';
 import { runStatus } from './run-status.js';
 
@@ -59,8 +59,6 @@ interface JobState {
   /** Same, canceled included. */
   troubledUpTo: boolean;
 }
-
-type Ending = { status: Status; reason?: string | undefined; outputs?: Record<string, string> };
 
 class PlanRun {
   readonly #plan: Plan;
@@ -127,7 +125,7 @@ class PlanRun {
     this.#advancing = true;
     try {
       for (;;) {
-        const state = this.#toDecide.pop();
+        const state = this.#toDecide.shift();
         if (state) {
           this.#decide(state);
           continue;
@@ -144,7 +142,7 @@ class PlanRun {
   }
 
   #decide(state: JobState): void {
-    if (state.phase === 'ended' || state.phase === 'running') return;
+    if (state.phase !== 'pending') return;
     const needs = this.#graph.needs[state.index]!.map((i) => this.#jobs[i]!);
     const decision = decideJob({
       plan: this.#plan,
@@ -166,48 +164,24 @@ class PlanRun {
     state.phase = 'running';
     state.controller = new AbortController();
     this.#running++;
-    void this.#attempts(state).then((ending) => {
+    const needs = this.#graph.needs[state.index]!.slice().sort((a, b) => a - b).map((i) => endedOf(this.#jobs[i]!));
+    state.startedAt = this.#clock.monotonic();
+    const attempts = runAttempts({
+      job: state.job,
+      executor: this.#executor,
+      clock: this.#clock,
+      signal: state.controller.signal,
+      needs: buildNeedsContext(needs),
+      emit: (event) => this.#emit(event),
+      onAttempt: (attempt) => (state.attempts = attempt),
+      stopRetrying: () => this.#canceled || this.#failFastBy !== undefined,
+      abortReason: () => state.abortReason,
+    });
+    void attempts.then((ending) => {
       this.#running--;
       this.#end(state, ending);
       this.#advance();
     });
-  }
-
-  /** Runs attempts until one is final. Never rejects. */
-  async #attempts(state: JobState): Promise<Ending> {
-    const { job } = state;
-    const signal = state.controller!.signal;
-    const needs = buildNeedsContext(this.#graph.needs[state.index]!.slice().sort((a, b) => a - b).map((i) => endedOf(this.#jobs[i]!)));
-    state.startedAt = this.#clock.monotonic();
-    for (let attempt = 1; ; attempt++) {
-      state.attempts = attempt;
-      this.#emit({ type: 'job:started', job: job.id, attempt });
-      const report = (event: RunEventInput) => this.#emit(event);
-      const outcome = await this.#runAttempt(job, { attempt, needs: structuredClone(needs), report }, signal);
-      if (signal.aborted && outcome.status !== 'success') return { status: 'canceled', reason: state.abortReason, outputs: outcome.outputs };
-      const retry = decideRetry(job, outcome, attempt);
-      if (!retry.retry || this.#canceled || this.#failFastBy !== undefined) return outcome;
-      this.#emit({ type: 'job:retrying', job: job.id, attempt: attempt + 1, delayMs: retry.delayMs, reason: retry.reason });
-      try {
-        await this.#clock.sleep(retry.delayMs, signal);
-      } catch {
-        return { status: 'canceled', reason: state.abortReason ?? 'canceled during retry backoff' };
-      }
-    }
-  }
-
-  /** One executor call; a rejection or a malformed answer becomes an `error` outcome. */
-  async #runAttempt(job: PlanJob, input: Parameters<JobExecutor['runJob']>[1], signal: AbortSignal): Promise<JobOutcome> {
-    try {
-      const outcome = await this.#executor.runJob(job, input, signal);
-      if (!outcome || !['success', 'failure', 'canceled', 'error'].includes(outcome.status)) {
-        return { status: 'error', failureKind: 'infrastructure', outputs: {}, reason: `executor returned an invalid outcome for '${job.id}'` };
-      }
-      return { ...outcome, outputs: { ...(outcome.outputs ?? {}) } };
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      return { status: 'error', failureKind: 'infrastructure', outputs: {}, reason: `executor failed: ${message}` };
-    }
   }
 
   #end(state: JobState, ending: Ending): void {
@@ -333,3 +307,4 @@ function newJobState(job: PlanJob, index: number, pendingNeeds: number): JobStat
 function endedOf(state: JobState): EndedJob {
   return { job: state.job, status: state.status, outputs: state.outputs };
 }
+
