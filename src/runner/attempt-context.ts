@@ -19,6 +19,8 @@ export interface AttemptContext {
   signal: AbortSignal;
   /** Aborts when the job's own timeout passes. */
   deadline: AbortSignal;
+  /** Aborts when either `signal` or `deadline` does (one per job, not one per step). */
+  stop: AbortSignal;
   workspace: Workspace;
   secretValues: string[];
 }

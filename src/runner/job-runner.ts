@@ -62,11 +62,19 @@ async function runJobAttempt(options: JobRunnerOptions, job: PlanJob, input: Job
     return { status: 'error', outputs: {}, failureKind: 'infrastructure', reason };
   }
   const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(), job.timeoutMs);
+  const stop = new AbortController();
+  const timer = setTimeout(() => {
+    deadline.abort();
+    stop.abort();
+  }, job.timeoutMs);
+  const onAbort = (): void => stop.abort();
+  signal.addEventListener('abort', onAbort, { once: true });
+  if (signal.aborted) stop.abort();
   try {
-    return await runSteps({ options, job, input, signal, deadline: deadline.signal, workspace, secretValues });
+    return await runSteps({ options, job, input, signal, deadline: deadline.signal, stop: stop.signal, workspace, secretValues });
   } finally {
     clearTimeout(timer);
+    signal.removeEventListener('abort', onAbort);
     await options.backend.cleanup(workspace).catch(() => undefined);
   }
 }

@@ -34,7 +34,8 @@ export async function runStep(ctx: AttemptContext, state: ScopeState, step: Plan
   const env = { ...ctx.options.hostEnv, ...state.env, ...stepEnv, GANTRY_OUTPUT: files.output, GANTRY_ENV: files.env };
   let result: ExecResult;
   try {
-    await Promise.all([writeFile(files.script, step.script ?? ''), writeFile(files.output, ''), writeFile(files.env, '')]);
+    // The output/env files are not pre-created: `>>` creates them, and a missing one reads as empty.
+    await writeFile(files.script, step.script ?? '');
     result = await runStepProcess({
       backend: ctx.options.backend,
       workspace: ctx.workspace,
@@ -44,7 +45,7 @@ export async function runStep(ctx: AttemptContext, state: ScopeState, step: Plan
       ...(step.timeoutMs !== undefined ? { timeoutMs: step.timeoutMs } : {}),
       ...(ctx.options.killGraceMs !== undefined ? { killGraceMs: ctx.options.killGraceMs } : {}),
       // After a cancel only always()/cancelled() steps run; they must not be killed by that same signal.
-      signal: state.cancelled ? ctx.deadline : AbortSignal.any([ctx.signal, ctx.deadline]),
+      signal: state.cancelled ? ctx.deadline : ctx.stop,
       secrets: ctx.secretValues,
       onLine: (stream, line) => ctx.input.report({ type: 'log', job: ctx.job.id, step: step.index, stream, line }),
     });
