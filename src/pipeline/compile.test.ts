@@ -347,3 +347,29 @@ jobs:
     assert.deepEqual(job(plan, 'a').steps.map((s) => s.line), [5, 6]);
   });
 });
+
+describe('compilePipeline: problems lint normally catches first', () => {
+  it('reports unknown needs with did-you-mean and needs cycles', () => {
+    const unknown = diagnostics('version: 1\njobs:\n  build: { steps: [{ run: x }] }\n  test: { needs: [biuld], steps: [{ run: x }] }\n');
+    assert.equal(unknown[0]!.code, 'PIPELINE_UNKNOWN_NEED');
+    assert.equal(unknown[0]!.hint, "did you mean 'build'?");
+    const cycle = diagnostics('version: 1\njobs:\n  a: { needs: b, steps: [{ run: x }] }\n  b: { needs: a, steps: [{ run: x }] }\n');
+    assert.equal(cycle[0]!.code, 'PIPELINE_NEEDS_CYCLE');
+    assert.equal(cycle[0]!.message, 'needs form a cycle: a → b → a');
+  });
+
+  it('reports two jobs with the same plan id', () => {
+    const found = diagnostics('version: 1\njobs:\n  t: { matrix: { n: [1] }, steps: [{ run: x }] }\n  "t (n: 1)": { steps: [{ run: x }] }\n');
+    assert.equal(found[0]!.code, 'PIPELINE_DUPLICATE_JOB_ID');
+  });
+});
+
+describe('compilePipeline: api inputs', () => {
+  it('uses on.api.inputs for api events, else the manual ones', () => {
+    const both = 'version: 1\non:\n  manual: { inputs: { a: { default: m } } }\n  api: { inputs: { b: { default: x } } }\njobs:\n  j: { steps: [{ run: x }] }\n';
+    assert.deepEqual(compile(both, { name: 'api', sha: SHA, inputs: { b: 'y' } }).context.inputs, { b: 'y' });
+    assert.deepEqual(compile(both, { name: 'manual', sha: SHA }).context.inputs, { a: 'm' });
+    const manualOnly = 'version: 1\non:\n  manual: { inputs: { a: { default: m } } }\n  api: {}\njobs:\n  j: { steps: [{ run: x }] }\n';
+    assert.deepEqual(compile(manualOnly, { name: 'api', sha: SHA, inputs: { a: 'z' } }).context.inputs, { a: 'z' });
+  });
+});
