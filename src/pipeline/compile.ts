@@ -84,13 +84,20 @@ export function compilePipeline(loaded: LoadedPipeline, event: GitEvent, options
     jobs: jobs.map(orderJob),
     notify: [...(pipeline.notify ?? [])],
   };
-  if (pipeline.concurrency) {
-    const group = compileTemplate(pipeline.concurrency.group, scopeFor({}, {}));
-    if (!group.ok) sink.error(COMPILE_CODES.EXPRESSION_FAILED, `concurrency.group: ${group.message}`, ['concurrency', 'group'], group.hint);
-    const concurrency = { group: group.ok ? group.value : pipeline.concurrency.group, cancelInProgress: pipeline.concurrency.cancel_in_progress ?? false };
-    return finish(reorderPlan(plan, concurrency), sink.diagnostics);
-  }
-  return finish(plan, sink.diagnostics);
+  const concurrency = compileConcurrency(pipeline.concurrency, scopeFor({}, {}), sink);
+  return finish(concurrency ? reorderPlan(plan, concurrency) : plan, sink.diagnostics);
+}
+
+/** The group is evaluated now when it only uses compile-time contexts, else kept as a template. */
+function compileConcurrency(
+  spec: LoadedPipeline['pipeline']['concurrency'],
+  scope: CompileScope,
+  sink: DiagnosticSink,
+): Plan['concurrency'] {
+  if (!spec) return undefined;
+  const group = compileTemplate(spec.group, scope);
+  if (!group.ok) sink.error(COMPILE_CODES.EXPRESSION_FAILED, `concurrency.group: ${group.message}`, ['concurrency', 'group'], group.hint);
+  return { group: group.ok ? group.value : spec.group, cancelInProgress: spec.cancel_in_progress ?? false };
 }
 
 function finish(plan: Plan, diagnostics: Diagnostic[]): CompileResult {

@@ -65,6 +65,12 @@ describe('expandMatrix', () => {
     assert.equal(expandMatrix({ a: [1, 2], include: [{ a: 3 }] }, 2).ok, false);
   });
 
+  it('applies the limit after excludes', () => {
+    const result = expandMatrix({ a: [1, 2, 3], b: [1, 2], exclude: [{ a: 3 }] }, 4);
+    assert.ok(result.ok);
+    assert.equal(result.combinations.length, 4);
+  });
+
   it('reports an empty matrix', () => {
     const result = expandMatrix({ a: [1], exclude: [{ a: 1 }] });
     assert.ok(!result.ok && result.reason === 'empty');

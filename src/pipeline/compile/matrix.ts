@@ -4,8 +4,8 @@
  * 2. `exclude` entries remove every combination they match on all of their keys (partial match);
  * 3. each `include` entry extends every combination that matches it on all ORIGINAL axis keys it
  *    names with its other keys; an entry that extends nothing is added as a new combination.
- * Identical combinations are kept once. Size is checked before anything is built, so a huge
- * product costs nothing.
+ * Identical combinations are kept once. A product far over the limit is refused before anything
+ * is built, so a huge matrix costs nothing.
  */
 export type MatrixValue = string | number | boolean;
 export type Combination = Record<string, MatrixValue>;
@@ -83,7 +83,9 @@ export function expandMatrix(spec: MatrixSpec, maxMatrix = DEFAULT_MAX_MATRIX): 
   let size = 1;
   for (const [, values] of axes) size *= values.length;
   if (axes.length === 0) size = 0;
-  if (size > maxMatrix) {
+  // Excludes may bring a large product under the limit, so only a product far beyond it is
+  // refused before building; the limit itself applies to the final list.
+  if (size > maxMatrix * 16) {
     return { ok: false, reason: 'too-large', message: tooLarge(size, axes, maxMatrix) };
   }
   const base = axes.length === 0 ? [] : product(axes).filter((combo) => !excludes.some((ex) => matches(combo, ex, Object.keys(ex))));
