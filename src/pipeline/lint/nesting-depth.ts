@@ -13,7 +13,7 @@ export interface DeepSpot {
   depth: number;
 }
 
-const BLOCK_HEADER = /(?:^|[:\-]\s)\s*[|>][0-9+-]*\s*(?:#.*)?$/;
+const BLOCK_HEADER = /(?:^|[:-]\s)\s*[|>][0-9+-]*\s*(?:#.*)?$/;
 
 /** Returns where the text first nests deeper than `limit`, or undefined. */
 export function findDeepNesting(text: string, limit = MAX_NESTING): DeepSpot | undefined {
