@@ -5,6 +5,7 @@ import { buildScope, evaluateEnvTemplates, jobStatus, shouldRun, type ScopeState
 import type { JobRunInput, JobRunOutcome, JobRunner } from './job-types.js';
 import { maskText } from './masking/index.js';
 import { failStepEarly, systemLog, type AttemptContext, type StepRun } from './attempt-context.js';
+import { MAX_TIMER_MS } from './timers.js';
 import { runStep } from './step-runner.js';
 import { builtinEnv } from './step-env.js';
 
@@ -63,10 +64,12 @@ async function runJobAttempt(options: JobRunnerOptions, job: PlanJob, input: Job
   }
   const deadline = new AbortController();
   const stop = new AbortController();
-  const timer = setTimeout(() => {
+  const onDeadline = (): void => {
     deadline.abort();
     stop.abort();
-  }, job.timeoutMs);
+  };
+  // A limit longer than a timer can wait (~24.8 days) is no limit.
+  const timer = job.timeoutMs > 0 && job.timeoutMs <= MAX_TIMER_MS ? setTimeout(onDeadline, job.timeoutMs) : undefined;
   const onAbort = (): void => stop.abort();
   signal.addEventListener('abort', onAbort, { once: true });
   if (signal.aborted) stop.abort();

@@ -54,8 +54,16 @@ export async function runStep(ctx: AttemptContext, state: ScopeState, step: Plan
     return reportFinished(ctx, step, started, { status: 'error', outputs: {}, exported: {}, failureKind: 'infrastructure', reason });
   }
   const run = classify(ctx, step, result);
-  if (run.status !== 'canceled') await readStepFiles(ctx, step, files, run);
   if (run.failureKind === 'timeout') systemLog(ctx, step.index, `step ${run.reason}`);
+  if (run.status === 'canceled') systemLog(ctx, step.index, 'step canceled');
+  else {
+    try {
+      await readStepFiles(ctx, step, files, run);
+    } catch (err) {
+      const reason = maskText(`cannot read the step's output files: ${toGantryError(err).message}`, ctx.secretValues);
+      return reportFinished(ctx, step, started, { status: 'error', outputs: {}, exported: {}, failureKind: 'infrastructure', reason });
+    }
+  }
   return reportFinished(ctx, step, started, run, result.exitCode ?? undefined);
 }
 

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { GantryError } from '../../core/index.js';
 import type { ExecRequest, ExecResult } from '../backend.js';
+import { MAX_TIMER_MS } from '../timers.js';
 
 /** How long to wait for stdout/stderr to close after the process group is gone (see below). */
 const CLOSE_WAIT_MS = 1000;
@@ -107,7 +108,8 @@ export function execInProcessGroup(
       });
     });
     if (child.pid === undefined) return; // spawn failed; 'error' follows
-    if (request.timeoutMs !== undefined) {
+    // setTimeout cannot wait longer than ~24.8 days (it fires at once instead); such limits are no limit.
+    if (request.timeoutMs !== undefined && request.timeoutMs <= MAX_TIMER_MS) {
       timeoutTimer = setTimeout(() => {
         timedOut = true;
         terminate();

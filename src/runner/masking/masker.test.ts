@@ -109,3 +109,27 @@ describe('createMasker', () => {
     assert.equal(maskText('x.*+?(y) x', ['.*+?(y)']), 'x*** x');
   });
 });
+
+describe('createMasker (property)', () => {
+  it('gives the same result however the text is split, and never lets a secret through', async () => {
+    const fc = (await import('fast-check')).default;
+    const alphabet = fc.constantFrom('a', 'b', 'c', '\n', ' ');
+    const word = fc.string({ unit: alphabet, minLength: 3, maxLength: 6 });
+    fc.assert(
+      fc.property(fc.array(word, { minLength: 1, maxLength: 3 }), fc.string({ unit: alphabet, maxLength: 40 }), fc.array(fc.nat(60), { maxLength: 5 }), (secrets, text, cuts) => {
+        const whole = maskText(text, secrets);
+        const points = [...new Set(cuts.map((c) => Math.min(c, text.length)))].sort((x, y) => x - y);
+        const pieces: string[] = [];
+        let last = 0;
+        for (const p of points) {
+          pieces.push(text.slice(last, p));
+          last = p;
+        }
+        pieces.push(text.slice(last));
+        assert.equal(run(secrets, pieces), whole);
+        for (const secret of secrets) assert.ok(!whole.includes(secret), `${JSON.stringify(secret)} in ${JSON.stringify(whole)}`);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
