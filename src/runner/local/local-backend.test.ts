@@ -58,6 +58,20 @@ describe('LocalBackend.exec', () => {
     assert.ok(await waitGone(pid!), `background pid ${pid} survived the step`);
   });
 
+  it('does not hang on a process that escaped the group but holds the output pipes', async () => {
+    const started = Date.now();
+    const r = await sh('setsid sleep 30 & echo $!; sleep 0.2');
+    const [pid] = pidsOf(r.stdout);
+    try {
+      assert.equal(r.exitCode, 0);
+      const elapsed = Date.now() - started;
+      assert.ok(elapsed < 2500, 'waited for the escaped process');
+      assert.ok(elapsed >= 900, 'the pipes were abandoned only after the close wait');
+    } finally {
+      process.kill(pid!, 'SIGKILL');
+    }
+  });
+
   it('on timeout kills the whole process group, grandchildren included', async () => {
     const started = Date.now();
     const r = await sh('sleep 1000 & echo $!; sleep 1000', { timeoutMs: 300 });

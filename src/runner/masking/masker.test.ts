@@ -70,6 +70,16 @@ describe('createMasker', () => {
     assert.equal(maskText(`[${unpadded}]`, ['abcd']), '[***]');
   });
 
+  it('masks a secret base64-encoded inside longer data (Basic auth)', () => {
+    const secret = 'tok-s3cret-value';
+    for (const prefix of ['u:', 'us:', 'use:', '']) {
+      const encoded = shellBase64(`${prefix}${secret}@tail`).trim();
+      const masked = maskText(encoded, [secret]);
+      assert.match(masked, /\*\*\*/, `${prefix}: ${masked}`);
+      assert.ok(masked.length <= encoded.length - 16, `most of the secret is masked for prefix ${JSON.stringify(prefix)}: ${masked}`);
+    }
+  });
+
   it('masks the wrapped base64 of a long secret', () => {
     const secret = 'x'.repeat(40) + 'y'.repeat(40);
     const b64 = shellBase64(secret);

@@ -5,6 +5,9 @@
  */
 export const MIN_SECRET_LENGTH = 3;
 
+/** Secrets at least this long also get their base64 forms inside longer data (see embeddedBase64). */
+const MIN_EMBEDDED_LENGTH = 6;
+
 /** `base64` (coreutils) wraps its output at 76 columns. */
 const BASE64_LINE = 76;
 
@@ -29,6 +32,7 @@ export function secretForms(secrets: readonly string[]): string[] {
       for (const form of encodings(value)) forms.add(form);
     }
     for (const form of base64Forms(Buffer.from(`${secret}\n`))) forms.add(form);
+    if (secret.length >= MIN_EMBEDDED_LENGTH) for (const form of embeddedBase64(Buffer.from(secret))) forms.add(form);
   }
   return [...forms].filter((form) => form.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
 }
@@ -49,5 +53,23 @@ function base64Forms(bytes: Buffer): string[] {
   const url = bytes.toString('base64url');
   const out = [padded, unpadded, url, `${url}${'='.repeat(padded.length - unpadded.length)}`];
   if (padded.length > BASE64_LINE) out.push(padded.replace(new RegExp(`(.{${BASE64_LINE}})(?=.)`, 'g'), '$1\n'));
+  return out;
+}
+
+/**
+ * A secret encoded as part of longer data (`user:token` in a Basic auth header) shows up in base64
+ * shifted by 0, 1 or 2 bytes, with its first and last characters mixed with its neighbours. The
+ * characters that depend on the secret's bytes alone are the same whatever the neighbours are:
+ * mask those (standard and URL-safe alphabets). A character or two of the edges may stay visible.
+ */
+function embeddedBase64(bytes: Buffer): string[] {
+  const out: string[] = [];
+  for (let shift = 0; shift < 3; shift++) {
+    const encoded = Buffer.concat([Buffer.alloc(shift), bytes]).toString('base64');
+    const first = Math.ceil((8 * shift) / 6);
+    const end = Math.floor((8 * (shift + bytes.length)) / 6);
+    const stable = encoded.slice(first, end);
+    out.push(stable, stable.replace(/\+/g, '-').replace(/\//g, '_'));
+  }
   return out;
 }
