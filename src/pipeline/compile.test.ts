@@ -271,7 +271,7 @@ jobs:
   it('reports an unknown job with did-you-mean', () => {
     const found = diagnostics(text, pushEvent('main'), { only: ['deplyo'] });
     assert.equal(found.length, 1);
-    assert.equal(found[0]!.code, 'EXEC_UNKNOWN_JOB');
+    assert.equal(found[0]!.code, 'PIPELINE_UNKNOWN_JOB');
     assert.equal(found[0]!.message, "no job named 'deplyo'");
     assert.equal(found[0]!.hint, "did you mean 'deploy'?");
   });
@@ -354,7 +354,7 @@ describe('compilePipeline: problems lint normally catches first', () => {
     assert.equal(unknown[0]!.code, 'PIPELINE_UNKNOWN_NEED');
     assert.equal(unknown[0]!.hint, "did you mean 'build'?");
     const cycle = diagnostics('version: 1\njobs:\n  a: { needs: b, steps: [{ run: x }] }\n  b: { needs: a, steps: [{ run: x }] }\n');
-    assert.equal(cycle[0]!.code, 'PIPELINE_NEEDS_CYCLE');
+    assert.equal(cycle[0]!.code, 'PIPELINE_CYCLE');
     assert.equal(cycle[0]!.message, 'needs form a cycle: a → b → a');
   });
 

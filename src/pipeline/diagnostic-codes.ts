@@ -30,6 +30,11 @@ export const DIAGNOSTIC_CODES = {
   PIPELINE_BAD_INPUT_DEFINITION: { severity: 'error', description: 'A manual/api input is defined inconsistently (default not among options, choice without options, default of the wrong type).' },
   PIPELINE_SECRET_IN_SCRIPT: { severity: 'warning', description: '`${{ secrets.* }}` is used directly inside `run:`; pass it through `env:` instead.' },
   PIPELINE_NEVER_RUNS: { severity: 'warning', description: 'A job or step has `if: false` and can never run.' },
+  PIPELINE_BAD_SHELL: { severity: 'error', description: 'A custom `shell:` command lacks the `{0}` placeholder for the script file.' },
+  PIPELINE_BAD_INPUT: { severity: 'error', description: 'An input given to a manual/api run is unknown, missing, not one of its options, or of the wrong type.' },
+  PIPELINE_DUPLICATE_JOB_ID: { severity: 'error', description: 'Two jobs would get the same id (a job key that looks like a matrix instance, e.g. `test (node: 20)`).' },
+  PIPELINE_EXPRESSION_FAILED: { severity: 'error', description: 'An expression evaluated at compile time failed with the event\'s values (unknown name, type error).' },
+  PIPELINE_UNKNOWN_JOB: { severity: 'error', description: '`--job NAME` names no job of the file (a suggestion is given).' },
   PIPELINE_LINT_FAULT: { severity: 'error', description: 'Gantry itself failed while checking the file. This is a bug; please report it with the file.' },
 } as const satisfies Record<string, DiagnosticCodeInfo>;
 

@@ -44,3 +44,8 @@ export function didYouMean(word: string, candidates: Iterable<string>): string |
   const match = closestMatch(word, candidates);
   return match === undefined ? undefined : `did you mean '${match}'?`;
 }
+
+/** `did you mean 'x'?`, or else a list of what exists, for diagnostic hints. */
+export function suggestion(word: string, candidates: readonly string[], what: string): string {
+  return didYouMean(word, candidates) ?? (candidates.length ? `${what}: ${candidates.join(', ')}` : `there are no ${what}`);
+}

@@ -1,9 +1,10 @@
 import type { Diagnostic } from '../../core/index.js';
 import { formatPath } from '../../core/index.js';
+import type { DiagnosticCode } from '../diagnostic-codes.js';
 import type { LoadedPipeline } from '../loaded.js';
 
 /**
- * Diagnostic codes raised by compile (lint owns its own list). Compile only sees files that
+ * The diagnostic codes compile raises, by role (all registered in diagnostic-codes.ts). Compile only sees files that
  * passed lint, so these are problems that depend on the event or the options: inputs given by a
  * caller, `--job` names, matrix size, and expressions that fail when evaluated with real values.
  */
@@ -23,14 +24,14 @@ export const COMPILE_CODES = {
   /** `needs` names a job that does not exist (normally caught by lint). */
   UNKNOWN_NEED: 'PIPELINE_UNKNOWN_NEED',
   /** `needs` form a cycle (normally caught by lint). */
-  NEEDS_CYCLE: 'PIPELINE_NEEDS_CYCLE',
+  NEEDS_CYCLE: 'PIPELINE_CYCLE',
   /** A custom `shell:` without the `{0}` script placeholder. */
   BAD_SHELL: 'PIPELINE_BAD_SHELL',
   /** A step with none of run/build/deploy/uses (normally caught by lint). */
-  BAD_STEP: 'PIPELINE_BAD_STEP',
-  /** `--job NAME` names no job of the file. Same code as the GantryError the CLI raises. */
-  UNKNOWN_JOB: 'EXEC_UNKNOWN_JOB',
-} as const;
+  BAD_STEP: 'PIPELINE_STEP_KIND',
+  /** `--job NAME` names no job of the file. */
+  UNKNOWN_JOB: 'PIPELINE_UNKNOWN_JOB',
+} as const satisfies Record<string, DiagnosticCode>;
 
 export type CompileCode = (typeof COMPILE_CODES)[keyof typeof COMPILE_CODES];
 

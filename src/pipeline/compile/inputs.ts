@@ -1,7 +1,7 @@
 import type { GitEvent } from '../event.js';
 import type { PipelineFile } from '../schema.js';
 import { COMPILE_CODES, type DiagnosticSink } from './codes.js';
-import { suggestion } from './did-you-mean.js';
+import { suggestion } from '../suggest.js';
 
 /**
  * The `inputs` context. manual/api events bring caller values, checked against the declared

@@ -1,7 +1,7 @@
 import type { PlanJob } from '../plan.js';
 import type { JobSpec } from '../schema.js';
 import { COMPILE_CODES, type DiagnosticSink } from './codes.js';
-import { suggestion } from './did-you-mean.js';
+import { suggestion } from '../suggest.js';
 
 /**
  * `needs` as plan job ids: a string or a list of job keys, where needing a matrix job means

@@ -1,6 +1,6 @@
 import type { PlanJob } from '../plan.js';
 import { COMPILE_CODES, type DiagnosticSink } from './codes.js';
-import { suggestion } from './did-you-mean.js';
+import { suggestion } from '../suggest.js';
 
 /**
  * `gantry exec --job NAME`: the named jobs (by key, which selects every matrix instance, or by
