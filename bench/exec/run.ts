@@ -10,7 +10,7 @@
  * gantry is measured two ways: in-process (load + compile + engine + runner + LocalBackend, the
  * real code path of `gantry exec` minus node/tsx startup and rendering) and as the CLI subprocess
  * (`node bin/gantry.js exec --parallel 2`, plain-line output to /dev/null; includes node + tsx
- * startup). Each figure is the median of --reps runs.
+ * startup); `gantry engine+runner` times runPlan alone on a plan compiled beforehand. Each figure is the median of --reps runs.
  *
  *   npx tsx bench/exec/run.ts [--reps 3] [--skip-c]
  */
@@ -51,12 +51,14 @@ function timeProcess(argv: string[], cwd: string): Promise<number> {
   });
 }
 
-async function gantryInProcess(dir: string, yaml: string): Promise<number> {
-  const started = performance.now();
+/** `part: 'run'` times only runPlan (engine + runner + backend), the plan compiled beforehand. */
+async function gantryInProcess(dir: string, yaml: string, part: 'all' | 'run'): Promise<number> {
+  let started = performance.now();
   const { loaded, diagnostics } = loadPipeline(yaml, '.gantry.yml');
   if (!loaded) throw new Error(`pipeline invalid: ${JSON.stringify(diagnostics)}`);
   const { plan } = compilePipeline(loaded, { name: 'push', branch: 'main', sha: '' });
   if (!plan) throw new Error('compile failed');
+  if (part === 'run') started = performance.now();
   const executor = createJobRunner({ plan, backend: new LocalBackend(), secrets: {}, sourceDir: dir, hostEnv: { PATH: process.env.PATH ?? '' }, killGraceMs: 2000 });
   const result = await runPlan(plan, { executor, parallel: PARALLEL, onEvent: () => undefined });
   if (result.status !== 'success') throw new Error(`run ${result.status}: ${result.reason ?? ''}`);
@@ -81,7 +83,8 @@ async function measure(dag: LayeredDag, command: string, reps: number, withMinim
           'minimal, bash + pipes': () => runMinimalDag(dag, command, PARALLEL, dir, 'gantry-shell'),
         }
       : {}),
-    'gantry in-process': () => gantryInProcess(dir, yaml),
+    'gantry in-process': () => gantryInProcess(dir, yaml, 'all'),
+    'gantry engine+runner': () => gantryInProcess(dir, yaml, 'run'),
     'gantry CLI subprocess': () => timeProcess([process.execPath, GANTRY_BIN, 'exec', '--parallel', String(PARALLEL)], dir),
   };
   const samples = new Map<string, number[]>(Object.keys(runs).map((k) => [k, []]));
@@ -109,15 +112,15 @@ async function main(): Promise<void> {
   console.log('gantry CLI subprocess = `node bin/gantry.js exec --parallel 2` with plain-line output to /dev/null.\n');
 
   const a = await measure(dag, 'true', reps, true);
-  console.log(table('(a) one `true` step per job', a, 'minimal node executor', 1.5, ['gantry in-process', 'gantry CLI subprocess']));
+  console.log(table('(a) one `true` step per job', a, 'minimal node executor', 1.5, ['gantry in-process', 'gantry engine+runner', 'gantry CLI subprocess']));
   const makeA = a.find((r) => r.name.startsWith('make'))!.ms;
-  for (const r of a.filter((x) => x.name.startsWith('gantry'))) console.log(`    ${r.name} vs make -j2: ${(r.ms / makeA).toFixed(2)}×`);
+  for (const r of a.filter((x) => x.name.startsWith('gantry '))) console.log(`    ${r.name} vs make -j2: ${(r.ms / makeA).toFixed(2)}×`);
   const bashA = a.find((r) => r.name === 'minimal, bash + pipes')!.ms;
-  for (const r of a.filter((x) => x.name.startsWith('gantry'))) console.log(`    ${r.name} vs minimal with bash + pipes: ${(r.ms / bashA).toFixed(2)}×`);
+  for (const r of a.filter((x) => x.name.startsWith('gantry '))) console.log(`    ${r.name} vs minimal with bash + pipes: ${(r.ms / bashA).toFixed(2)}×`);
   console.log();
 
   const b = await measure(dag, 'sleep 0.05', reps, false);
-  console.log(table('(b) one `sleep 0.05` step per job', b, `make -j${PARALLEL}`, 1.1, ['gantry in-process', 'gantry CLI subprocess']));
+  console.log(table('(b) one `sleep 0.05` step per job', b, `make -j${PARALLEL}`, 1.1, ['gantry in-process', 'gantry engine+runner', 'gantry CLI subprocess']));
   console.log();
 
   if (!process.argv.includes('--skip-c')) {

@@ -56,27 +56,42 @@ export function createLineReporter(write: Write, style: Style): Reporter {
 
 const FRAME_MS = 100;
 
+/**
+ * Some terminals (a pty without a size, e.g. under `script` or some CI runners) report 0 rows;
+ * log-update then draws nothing at all. Fall back to a usual size instead.
+ */
+function sizedStream(stream: NodeJS.WriteStream): NodeJS.WriteStream {
+  return {
+    isTTY: stream.isTTY,
+    get rows() {
+      return stream.rows || 24;
+    },
+    get columns() {
+      return stream.columns || 80;
+    },
+    write: (chunk: string) => stream.write(chunk),
+  } as unknown as NodeJS.WriteStream;
+}
+
 /** A TTY: a live tree redrawn at most ~10×/s, then the summary. */
 export function createTreeReporter(stream: NodeJS.WriteStream, style: Style): Reporter {
   const view = createRunView();
-  const update = createLogUpdate(stream);
+  const update = createLogUpdate(sizedStream(stream));
   let frame = 0;
   let notes: string[] = [];
-  let dirty = true;
   const draw = () => {
     frame++;
     const tree = renderTree(view, Date.now(), frame, style);
     update([tree, ...notes.map((n) => style.yellow(n))].join('\n'));
-    dirty = false;
   };
-  // The timer keeps spinners and running times moving even when no event arrives.
+  // Events only update the view; the timer draws, so a burst of log lines costs one redraw per
+  // frame, and spinners and running times move even when no event arrives.
   const timer = setInterval(draw, FRAME_MS);
   timer.unref();
   return {
     view,
     event(event) {
       applyEvent(view, event);
-      if (!dirty) dirty = true;
     },
     note(message) {
       notes = [...notes, message];
