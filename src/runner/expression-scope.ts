@@ -61,33 +61,38 @@ export function buildScope(state: ScopeState): Scope {
  * been cancelled — `if: git.branch == 'main'` does not run after a failure; write
  * `if: always() && …` for that. Throws expr.ExpressionError on a bad condition.
  */
-export function shouldRun(condition: string | undefined, scope: Scope): boolean {
-  if (condition === undefined) return scope.functions!.success!();
+export function shouldRun(condition: string | undefined, state: ScopeState): boolean {
+  const success = !state.failed && !state.cancelled;
+  if (condition === undefined) return success;
   const { source } = expr.conditionExpression(condition);
   const parsed = expr.parseExpression(source);
   if (!parsed.ok) throw new expr.ExpressionError(parsed.error.message, parsed.error.offset, parsed.error.hint);
   const usesStatus = [...expr.references(parsed.ast).functions].some((name) => STATUS_FUNCTIONS.includes(name));
-  if (!usesStatus && !scope.functions!.success!()) return false;
-  return expr.isTruthy(expr.evaluate(parsed.ast, scope));
+  if (!usesStatus && !success) return false;
+  return expr.isTruthy(expr.evaluate(parsed.ast, buildScope(state)));
 }
 
-/** Evaluates a map of templates in order; each value sees the ones before it in `env`. */
-export function evaluateEnvTemplates(
-  templates: Record<string, string>,
-  scope: Scope,
-  into: Record<string, string>,
-  label: string,
-): void {
-  const envContext = scope.contexts.env as Record<string, JsonValue>;
+/**
+ * Evaluates a map of templates in order into `into`; each value sees the ones before it in `env`.
+ * The scope is built only when some value is a template (most env values are plain text).
+ */
+export function evaluateEnvTemplates(templates: Record<string, string>, state: ScopeState, into: Record<string, string>, label: string): void {
+  let scope: Scope | undefined;
   for (const [name, template] of Object.entries(templates)) {
-    let value: string;
-    try {
-      value = expr.evaluateTemplate(template, scope);
-    } catch (err) {
-      throw new TemplateError(`${label}.${name}: ${err instanceof Error ? err.message : String(err)}`, err);
+    let value = template;
+    if (template.includes('${{')) {
+      if (scope === undefined) {
+        scope = buildScope(state);
+        Object.assign(scope.contexts.env as Record<string, JsonValue>, into);
+      }
+      try {
+        value = expr.evaluateTemplate(template, scope);
+      } catch (err) {
+        throw new TemplateError(`${label}.${name}: ${err instanceof Error ? err.message : String(err)}`, err);
+      }
     }
     into[name] = value;
-    envContext[name] = value;
+    if (scope) (scope.contexts.env as Record<string, JsonValue>)[name] = value;
   }
 }
 

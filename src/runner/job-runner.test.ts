@@ -111,6 +111,11 @@ describe('job runner: steps and conditions', () => {
     assert.deepEqual(r.lines(1), ['step|20|staging|sha256:1/success|success']);
   });
 
+  it('env templates see the values set before them in the same map', async () => {
+    const r = await runJob(makeJob([step('echo "$B"', { env: { A: 'lit', B: '${{ env.A }}-x' } })], { env: { J: 'job' } }));
+    assert.deepEqual(r.lines(0), ['lit-x']);
+  });
+
   it('a bad template fails the step with a clear reason', async () => {
     const r = await runJob(makeJob([step('echo hi', { env: { X: '${{ nope.x }}' } }), step('echo after')]));
     assert.equal(r.statuses[0], 'failure');

@@ -115,8 +115,8 @@ async function runSteps(ctx: AttemptContext): Promise<JobRunOutcome> {
   };
   const attempt: AttemptResult = { outputs: {} };
   try {
-    evaluateEnvTemplates(options.plan.env, buildScope(state), state.env, 'env');
-    evaluateEnvTemplates(job.env, buildScope(state), state.env, `jobs.${job.key}.env`);
+    evaluateEnvTemplates(options.plan.env, state, state.env, 'env');
+    evaluateEnvTemplates(job.env, state, state.env, `jobs.${job.key}.env`);
   } catch (err) {
     const reason = maskText(err instanceof Error ? err.message : String(err), ctx.secretValues);
     systemLog(ctx, job.steps[0]?.index ?? 0, reason);
@@ -147,7 +147,7 @@ async function runOneStep(ctx: AttemptContext, state: ScopeState, step: PlanStep
   }
   let runs: boolean;
   try {
-    runs = shouldRun(step.condition, buildScope(state));
+    runs = shouldRun(step.condition, state);
   } catch (err) {
     const reason = `step condition: ${err instanceof Error ? err.message : String(err)}`;
     return failStepEarly(ctx, step, clock.monotonic(), maskText(reason, ctx.secretValues));

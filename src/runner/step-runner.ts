@@ -1,10 +1,11 @@
-import { realpath, stat, writeFile } from 'node:fs/promises';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { realpath, stat } from 'node:fs/promises';
+import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
 import { systemClock, toGantryError, type Status } from '../core/index.js';
 import type { PlanStep } from '../pipeline/index.js';
 import { failStepEarly, systemLog, type AttemptContext, type StepRun } from './attempt-context.js';
 import type { ExecResult } from './backend.js';
-import { buildScope, evaluateEnvTemplates, TemplateError, type ScopeState } from './expression-scope.js';
+import { evaluateEnvTemplates, TemplateError, type ScopeState } from './expression-scope.js';
+import { listDir, writeText } from './fast-fs.js';
 import { maskText } from './masking/index.js';
 import { readKeyValueFile } from './output-files.js';
 import { runStepProcess } from './step-process.js';
@@ -24,7 +25,7 @@ export async function runStep(ctx: AttemptContext, state: ScopeState, step: Plan
   const stepEnv: Record<string, string> = {};
   let cwd: string;
   try {
-    evaluateEnvTemplates(step.env, buildScope(state), stepEnv, `steps[${step.index}].env`);
+    evaluateEnvTemplates(step.env, state, stepEnv, `steps[${step.index}].env`);
     cwd = await workingDirectory(ctx.workspace.dir, step.workingDirectory);
   } catch (err) {
     if (!(err instanceof TemplateError || err instanceof WorkingDirectoryError)) throw err;
@@ -35,7 +36,7 @@ export async function runStep(ctx: AttemptContext, state: ScopeState, step: Plan
   let result: ExecResult;
   try {
     // The output/env files are not pre-created: `>>` creates them, and a missing one reads as empty.
-    await writeFile(files.script, step.script ?? '');
+    await writeText(files.script, step.script ?? '');
     result = await runStepProcess({
       backend: ctx.options.backend,
       workspace: ctx.workspace,
@@ -82,7 +83,11 @@ function classify(ctx: AttemptContext, step: PlanStep, result: ExecResult): Step
 }
 
 async function readStepFiles(ctx: AttemptContext, step: PlanStep, files: { output: string; env: string }, run: StepRun): Promise<void> {
-  const [outputs, exported] = await Promise.all([readKeyValueFile(files.output, 'output'), readKeyValueFile(files.env, 'env')]);
+  // One directory listing instead of two failing opens: most steps write neither file.
+  const present = new Set(await listDir(ctx.workspace.tempDir));
+  const read = (path: string, kind: 'output' | 'env') =>
+    present.has(basename(path)) ? readKeyValueFile(path, kind) : Promise.resolve({ values: {}, problems: [] });
+  const [outputs, exported] = await Promise.all([read(files.output, 'output'), read(files.env, 'env')]);
   for (const problem of outputs.problems) systemLog(ctx, step.index, maskText(`$GANTRY_OUTPUT ${problem}`, ctx.secretValues));
   for (const problem of exported.problems) systemLog(ctx, step.index, maskText(`$GANTRY_ENV ${problem}`, ctx.secretValues));
   run.outputs = outputs.values;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -157,6 +157,16 @@ describe('LocalBackend workspaces', () => {
     assert.equal(existsSync(join(source, 'file.txt')), true);
     assert.equal(existsSync(ws.tempDir), false);
     rmSync(source, { recursive: true });
+  });
+
+  it('cleanup removes temp dirs that steps filled with subdirectories', async () => {
+    const ws = await backend.prepare({ jobId: 'a' });
+    mkdirSync(join(ws.tempDir, 'sub', 'deeper'), { recursive: true });
+    writeFileSync(join(ws.tempDir, 'sub', 'deeper', 'f'), 'x');
+    writeFileSync(join(ws.tempDir, 'top'), 'x');
+    await backend.cleanup(ws);
+    assert.equal(existsSync(ws.tempDir), false);
+    await backend.cleanup(ws); // twice is fine
   });
 
   it('refuses jobs with an image', async () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GantryError } from '../../core/index.js';
 import type { Backend, BackendJob, ExecRequest, ExecResult, Workspace } from '../backend.js';
+import { removeTree } from '../fast-fs.js';
 import { execInProcessGroup } from './process-group.js';
 
 export interface LocalBackendOptions {
@@ -57,7 +58,7 @@ export class LocalBackend implements Backend {
   }
 
   async cleanup(workspace: Workspace): Promise<void> {
-    await rm(workspace.tempDir, { recursive: true, force: true });
+    await removeTree(workspace.tempDir);
     if (workspace.owned) await rm(workspace.dir, { recursive: true, force: true });
   }
 }
