@@ -185,7 +185,7 @@ function evaluateJobOutputs(ctx: AttemptContext, state: ScopeState, attempt: Att
   const scope = buildScope(state);
   for (const [name, template] of Object.entries(ctx.job.outputs)) {
     try {
-      attempt.outputs[name] = expressionText(template, scope);
+      attempt.outputs[name] = expr.evaluateTemplate(template, scope);
     } catch (err) {
       const line = `job output ${name}: ${err instanceof Error ? err.message : String(err)}`;
       systemLog(ctx, ctx.job.steps.at(-1)?.index ?? 0, maskText(line, ctx.secretValues));
@@ -203,8 +203,4 @@ function finish(ctx: AttemptContext, state: ScopeState, attempt: AttemptResult):
     return { status: 'failure', outputs, failureKind: failure.kind, reason: failure.reason };
   }
   return { status: 'success', outputs };
-}
-
-function expressionText(template: string, scope: expr.Scope): string {
-  return expr.evaluateTemplate(template, scope);
 }
