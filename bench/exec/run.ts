@@ -59,8 +59,10 @@ async function gantryInProcess(dir: string, yaml: string, part: 'all' | 'run'): 
   const { plan } = compilePipeline(loaded, { name: 'push', branch: 'main', sha: '' });
   if (!plan) throw new Error('compile failed');
   if (part === 'run') started = performance.now();
-  const executor = createJobRunner({ plan, backend: new LocalBackend(), secrets: {}, sourceDir: dir, hostEnv: { PATH: process.env.PATH ?? '' }, killGraceMs: 2000 });
+  const backend = new LocalBackend();
+  const executor = createJobRunner({ plan, backend, secrets: {}, sourceDir: dir, hostEnv: { PATH: process.env.PATH ?? '' }, killGraceMs: 2000 });
   const result = await runPlan(plan, { executor, parallel: PARALLEL, onEvent: () => undefined });
+  await backend.close();
   if (result.status !== 'success') throw new Error(`run ${result.status}: ${result.reason ?? ''}`);
   return performance.now() - started;
 }

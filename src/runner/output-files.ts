@@ -1,4 +1,4 @@
-import { readBytes } from './fast-fs.js';
+import { readFile } from 'node:fs/promises';
 
 /** Largest $GANTRY_OUTPUT / $GANTRY_ENV file read; the rest is ignored with a note. */
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -75,7 +75,7 @@ export function parseKeyValueFile(text: string, kind: FileKind): ParsedFile {
 export async function readKeyValueFile(path: string, kind: FileKind): Promise<ParsedFile> {
   let buffer: Buffer;
   try {
-    buffer = await readBytes(path);
+    buffer = await readFile(path);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { values: {}, problems: [] };
     throw err;

@@ -1,3 +1,4 @@
+import { readdirSync, writeFileSync } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
 import { systemClock, toGantryError, type Status } from '../core/index.js';
@@ -5,7 +6,6 @@ import type { PlanStep } from '../pipeline/index.js';
 import { failStepEarly, systemLog, type AttemptContext, type StepRun } from './attempt-context.js';
 import type { ExecResult } from './backend.js';
 import { evaluateEnvTemplates, TemplateError, type ScopeState } from './expression-scope.js';
-import { listDir, writeText } from './fast-fs.js';
 import { maskText } from './masking/index.js';
 import { readKeyValueFile } from './output-files.js';
 import { runStepProcess } from './step-process.js';
@@ -36,7 +36,8 @@ export async function runStep(ctx: AttemptContext, state: ScopeState, step: Plan
   let result: ExecResult;
   try {
     // The output/env files are not pre-created: `>>` creates them, and a missing one reads as empty.
-    await writeText(files.script, step.script ?? '');
+    // Sync on purpose: a tiny local file; a thread-pool round trip per step costs more (bench:exec).
+    writeFileSync(files.script, step.script ?? '');
     result = await runStepProcess({
       backend: ctx.options.backend,
       workspace: ctx.workspace,
@@ -84,7 +85,7 @@ function classify(ctx: AttemptContext, step: PlanStep, result: ExecResult): Step
 
 async function readStepFiles(ctx: AttemptContext, step: PlanStep, files: { output: string; env: string }, run: StepRun): Promise<void> {
   // One directory listing instead of two failing opens: most steps write neither file.
-  const present = new Set(await listDir(ctx.workspace.tempDir));
+  const present = new Set(readdirSync(ctx.workspace.tempDir));
   const read = (path: string, kind: 'output' | 'env') =>
     present.has(basename(path)) ? readKeyValueFile(path, kind) : Promise.resolve({ values: {}, problems: [] });
   const [outputs, exported] = await Promise.all([read(files.output, 'output'), read(files.env, 'env')]);

@@ -76,10 +76,11 @@ export async function execCommand(fileArg: string | undefined, flags: ExecFlags)
     if (event.type === 'job:finished' && event.status === 'success') observed[event.job] = event.durationMs;
     reporter.event(event);
   };
+  const backend = new LocalBackend();
   try {
     const executor = createJobRunner({
       plan,
-      backend: new LocalBackend(),
+      backend,
       secrets,
       sourceDir: git.root ?? process.cwd(),
       hostEnv: hostEnvWithoutSecrets(process.env),
@@ -91,6 +92,7 @@ export async function execCommand(fileArg: string | undefined, flags: ExecFlags)
     return exitCodeForRun(result.status, interrupts.interrupted);
   } finally {
     interrupts.dispose();
+    await backend.close();
   }
 }
 

@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { GantryError } from '../../core/index.js';
 import type { ExecRequest, ExecResult } from '../backend.js';
 import { MAX_TIMER_MS } from '../timers.js';
+import type { SpawnerPool } from './spawner/spawner.js';
 
 /** How long to wait for stdout/stderr to close after the process group is gone (see below). */
 const CLOSE_WAIT_MS = 1000;
@@ -21,9 +21,14 @@ const DEFAULT_KILL_GRACE_MS = 5000;
  *   it still holds our stdout/stderr pipes we stop waiting for them after CLOSE_WAIT_MS.
  * - closed: both pipes are closed (or abandoned): the promise resolves.
  *
- * Rejects with RUNNER_SPAWN_FAILED only when the process could not be started at all.
+ * The process is started by a lean spawner process (see SpawnerPool); signals go straight from here
+ * to the group. `live` tracks the groups still running, for a forced stop (killAllGroups).
+ * Rejects with RUNNER_SPAWN_FAILED only when the process could not be started at all (or its
+ * spawner died under it).
  */
 export function execInProcessGroup(
+  pool: SpawnerPool,
+  live: Set<number>,
   request: ExecRequest,
   onOutput: (stream: 'stdout' | 'stderr', chunk: Buffer) => void,
 ): Promise<ExecResult> {
@@ -36,25 +41,21 @@ export function execInProcessGroup(
     return Promise.reject(new GantryError('RUNNER_SPAWN_FAILED', 'cannot start a step: empty command line'));
   }
   return new Promise<ExecResult>((resolve, reject) => {
-    const child = spawn(program, args, {
-      cwd: request.cwd,
-      env: request.env,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
     const grace = request.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+    let pid: number | undefined;
     let timedOut = false;
     let canceled = false;
     let terminating = false;
     let exited = false;
+    let settled = false;
     let timeoutTimer: NodeJS.Timeout | undefined;
     let graceTimer: NodeJS.Timeout | undefined;
     let closeTimer: NodeJS.Timeout | undefined;
 
     const killGroup = (sig: NodeJS.Signals): void => {
-      if (child.pid === undefined) return;
+      if (pid === undefined) return;
       try {
-        process.kill(-child.pid, sig);
+        process.kill(-pid, sig);
       } catch {
         // ESRCH: the group is already empty.
       }
@@ -69,45 +70,44 @@ export function execInProcessGroup(
       canceled = true;
       terminate();
     };
-    const clearAll = (): void => {
+    const settle = (): boolean => {
+      if (settled) return false;
+      settled = true;
       clearTimeout(timeoutTimer);
       clearTimeout(graceTimer);
       clearTimeout(closeTimer);
       request.signal.removeEventListener('abort', onAbort);
+      if (pid !== undefined) live.delete(pid);
+      return true;
     };
 
-    child.stdout.on('data', (chunk: Buffer) => onOutput('stdout', chunk));
-    child.stderr.on('data', (chunk: Buffer) => onOutput('stderr', chunk));
-    child.once('error', (err: NodeJS.ErrnoException) => {
-      if (child.pid !== undefined) return; // errors after a successful start end in 'close'
-      clearAll();
-      reject(
-        new GantryError('RUNNER_SPAWN_FAILED', `cannot start \`${program}\`: ${err.code ?? err.message}`, {
-          cause: err,
-          details: { program, cwd: request.cwd },
-        }),
-      );
-    });
-    child.once('exit', () => {
-      exited = true;
-      killGroup('SIGKILL');
-      closeTimer = setTimeout(() => {
-        child.stdout.destroy();
-        child.stderr.destroy();
-      }, CLOSE_WAIT_MS);
-    });
-    child.once('close', (code, sig) => {
-      if (child.pid === undefined) return;
-      clearAll();
-      resolve({
-        exitCode: code,
-        signal: sig,
-        timedOut,
-        canceled,
-        durationMs: performance.now() - started,
-      });
-    });
-    if (child.pid === undefined) return; // spawn failed; 'error' follows
+    const spawned = pool.spawn(
+      { program, args, cwd: request.cwd, env: request.env },
+      {
+        started(startedPid) {
+          pid = startedPid;
+          live.add(startedPid);
+          // A cancel that came while the spawner was starting the process applies now.
+          if (request.signal.aborted) onAbort();
+        },
+        failed(error) {
+          // The spawner died: whatever it had started is ours to stop.
+          killGroup('SIGKILL');
+          if (!settle()) return;
+          reject(new GantryError('RUNNER_SPAWN_FAILED', `cannot start \`${program}\`: ${error.message}`, { cause: error, details: { program, cwd: request.cwd } }));
+        },
+        output: onOutput,
+        exited() {
+          exited = true;
+          killGroup('SIGKILL');
+          closeTimer = setTimeout(() => spawned.dropPipes(), CLOSE_WAIT_MS);
+        },
+        closed(code, sig) {
+          if (!settle()) return;
+          resolve({ exitCode: code, signal: sig, timedOut, canceled, durationMs: performance.now() - started });
+        },
+      },
+    );
     // setTimeout cannot wait longer than ~24.8 days (it fires at once instead); such limits are no limit.
     if (request.timeoutMs !== undefined && request.timeoutMs <= MAX_TIMER_MS) {
       timeoutTimer = setTimeout(() => {
@@ -117,4 +117,15 @@ export function execInProcessGroup(
     }
     request.signal.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/** Kills (SIGKILL) every process group started through `execInProcessGroup` that still runs. */
+export function killAllGroups(live: ReadonlySet<number>): void {
+  for (const pid of live) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
 }

@@ -83,9 +83,10 @@ export interface RunOptions extends Partial<Omit<JobRunnerOptions, 'backend'>> {
 
 export async function runJob(job: PlanJob, options: RunOptions = {}): Promise<Recorded> {
   const events: RunEventInput[] = [];
+  const backend = new LocalBackend();
   const runner = createJobRunner({
     plan: options.plan ?? makePlan(),
-    backend: new LocalBackend(),
+    backend,
     secrets: options.secrets ?? {},
     hostEnv: options.hostEnv ?? { PATH: process.env.PATH ?? '/usr/bin:/bin' },
     killGraceMs: options.killGraceMs ?? 200,
@@ -103,6 +104,7 @@ export async function runJob(job: PlanJob, options: RunOptions = {}): Promise<Re
     },
     options.signal ?? new AbortController().signal,
   );
+  await backend.close();
   const statuses: Record<number, string> = {};
   for (const e of events) if (e.type === 'step:finished') statuses[e.step] = e.status;
   return {
