@@ -105,16 +105,13 @@ export function reportError(err: unknown): number {
 }
 
 /**
- * A closed pipe (`gantry exec --json | head`) is not an error worth a stack trace: stop the steps
- * we started and leave quietly.
+ * A closed pipe (`gantry exec --json | head`) is not an error worth a stack trace: leave quietly.
+ * The steps we started stop with us: their spawner processes SIGKILL them when we exit.
  */
 function exitOnBrokenPipe(): void {
   const onError = (err: NodeJS.ErrnoException) => {
     if (err.code !== 'EPIPE') throw err;
-    void import('./signals.js').then(({ killDescendants }) => {
-      killDescendants();
-      process.exit(EXIT.ok);
-    });
+    process.exit(EXIT.ok);
   };
   process.stdout.on('error', onError);
 }

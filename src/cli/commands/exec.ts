@@ -9,9 +9,10 @@ import { readGitInfo } from '../git-info.js';
 import { parseKeyValues } from '../key-values.js';
 import { buildEvent, countLine, DEFAULT_PIPELINE_FILE, formatDiagnostics, loadAndCompile, readPipelineText } from '../pipeline-source.js';
 import { createJsonReporter, createLineReporter, createTreeReporter, type Reporter } from '../render/reporter.js';
+import { createBatchedWriter, type BatchedWriter } from '../render/batched-writer.js';
 import { colorEnabled, createStyle } from '../render/style.js';
 import { hostEnvWithoutSecrets, readSecretFile, secretsFromEnv } from '../secret-file.js';
-import { handleInterrupts, killDescendants } from '../signals.js';
+import { handleInterrupts } from '../signals.js';
 
 export interface ExecFlags {
   job?: string[];
@@ -35,12 +36,11 @@ async function collectSecrets(flags: ExecFlags): Promise<Record<string, string>>
   return { ...secretsFromEnv(process.env), ...fromFile, ...parseKeyValues('--secret', flags.secret ?? []) };
 }
 
-function pickReporter(flags: ExecFlags): Reporter {
-  const write = (text: string) => void process.stdout.write(text);
-  if (flags.json) return createJsonReporter(write);
+function pickReporter(flags: ExecFlags, out: BatchedWriter): Reporter {
+  if (flags.json) return createJsonReporter(out.write);
   const style = createStyle(colorEnabled(process.stdout, flags.color === false));
   if (process.stdout.isTTY) return createTreeReporter(process.stdout, style);
-  return createLineReporter(write, style);
+  return createLineReporter(out.write, style);
 }
 
 /** `gantry exec`: compile the pipeline for a local event and run it here. Resolves the exit code. */
@@ -63,11 +63,14 @@ export async function execCommand(fileArg: string | undefined, flags: ExecFlags)
 
   const durations = createDurationStore(durationsFile(git.gitDir));
   const estimates = new Map(Object.entries(await durations.read()));
-  const reporter = pickReporter(flags);
+  const out = createBatchedWriter(process.stdout);
+  const reporter = pickReporter(flags, out);
+  const backend = new LocalBackend();
   const interrupts = handleInterrupts({
     onFirst: () => reporter.note('canceling… press Ctrl-C again to force'),
     onForce: () => {
-      killDescendants();
+      backend.killAll();
+      out.flush();
       process.exit(EXIT.interrupted);
     },
   });
@@ -76,7 +79,6 @@ export async function execCommand(fileArg: string | undefined, flags: ExecFlags)
     if (event.type === 'job:finished' && event.status === 'success') observed[event.job] = event.durationMs;
     reporter.event(event);
   };
-  const backend = new LocalBackend();
   try {
     const executor = createJobRunner({
       plan,
@@ -88,6 +90,7 @@ export async function execCommand(fileArg: string | undefined, flags: ExecFlags)
     });
     const result: RunResult = await runPlan(plan, { executor, parallel, onEvent, signal: interrupts.signal, estimates });
     reporter.finish(result);
+    out.flush();
     await durations.update(observed);
     return exitCodeForRun(result.status, interrupts.interrupted);
   } finally {
