@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Bundles the CLI into dist/gantry.mjs (one file: starting it takes a fraction of running the
-// TypeScript sources through tsx). npm packages stay external. bin/gantry.js uses the bundle when
-// it is newer than every source file, and the sources through tsx otherwise.
+// Bundles the CLI with its npm dependencies into dist/gantry.mjs. One file starts much faster than
+// hundreds of modules (measured: ~75 ms to import against ~170 ms for the same code and packages
+// loaded module by module, and the TypeScript sources through tsx cost more still). bin/gantry.js
+// uses the bundle when it is newer than every source file, and the sources through tsx otherwise.
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +16,8 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  packages: 'external',
+  // CommonJS packages inside an ESM bundle still call require().
+  banner: { js: "import { createRequire as __gantryRequire } from 'node:module'; const require = __gantryRequire(import.meta.url);" },
   sourcemap: 'linked',
   logLevel: 'warning',
 });

@@ -55,10 +55,10 @@ export interface Compiled {
 }
 
 /** Loads and compiles; diagnostics from both stages, errors first in position order. */
-export function loadAndCompile(text: string, file: string, event: GitEvent, only: string[] | undefined): Compiled {
+export function loadAndCompile(text: string, file: string, event: GitEvent, only: string[] | undefined, options: { ignoreTrigger?: boolean } = {}): Compiled {
   const load = loadPipeline(text, file);
   if (!load.loaded) return { diagnostics: sortDiagnostics(load.diagnostics) };
-  const compiled = compilePipeline(load.loaded, event, only && only.length > 0 ? { only } : {});
+  const compiled = compilePipeline(load.loaded, event, { ...options, ...(only && only.length > 0 ? { only } : {}) });
   const diagnostics = sortDiagnostics([...load.diagnostics, ...compiled.diagnostics]);
   return compiled.plan ? { plan: compiled.plan, loaded: load.loaded, diagnostics } : { loaded: load.loaded, diagnostics };
 }

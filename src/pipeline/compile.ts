@@ -18,6 +18,11 @@ import type { Plan } from './plan.js';
 export interface CompileOptions {
   /** `gantry exec --job NAME`: run only these jobs (key or plan id) and what they need. */
   only?: string[];
+  /**
+   * Run the jobs even when the event does not match `on` (`gantry exec`: the developer asked for
+   * this run). `plan.trigger` still says whether it matched; job `if:` conditions still apply.
+   */
+  ignoreTrigger?: boolean;
   /** Most instances one matrix may expand to (default 256). */
   maxMatrix?: number;
 }
@@ -65,7 +70,7 @@ export function compilePipeline(loaded: LoadedPipeline, event: GitEvent, options
 
   const selected = options.only ? selectJobs(jobs, options.only, sink) : undefined;
   jobs.forEach((job, index) => {
-    if (!trigger.matched) job.skip = { reason: trigger.reason };
+    if (!trigger.matched && !options.ignoreTrigger) job.skip = { reason: trigger.reason };
     else if (selected && !selected.has(job.id)) job.skip = { reason: 'not selected (--job)' };
     const instance = instances[index]!;
     const scope = scopeFor(instance.combination ?? {}, job.env);

@@ -79,3 +79,19 @@ jobs:
   const startedTwo = runEvents.findIndex((e) => e.type === 'job:started' && e.job === 'two');
   assert.ok(finishedOne >= 0 && finishedOne < startedTwo);
 });
+
+test('exec runs what the developer asked for even when the event does not match `on`, and says so; job if: still applies', async () => {
+  const dir = makeRepo({
+    '.gantry.yml': `version: 1
+on: { push: { branches: [main] } }
+jobs:
+  test: { steps: [{ run: "echo tested > tested.txt" }] }
+  deploy: { if: "git.branch == 'main'", steps: [{ run: "echo deployed > deployed.txt" }] }
+`,
+  });
+  const r = await runGantry(['exec', '--branch', 'feature/x'], { cwd: dir });
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stderr, /note: .*feature\/x.*running anyway/);
+  assert.equal(readFileSync(join(dir, 'tested.txt'), 'utf8').trim(), 'tested');
+  assert.match(r.stdout, /\[deploy\] .*skipped/);
+});

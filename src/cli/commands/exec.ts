@@ -43,29 +43,53 @@ function pickReporter(flags: ExecFlags, out: BatchedWriter): Reporter {
   return createLineReporter(out.write, style);
 }
 
-/** `gantry exec`: compile the pipeline for a local event and run it here. Resolves the exit code. */
+/**
+ * `gantry exec`: compile the pipeline for a local event and run it here. Resolves the exit code.
+ * The event's `on` filters do not stop it (the developer asked for this run; a note says so), but
+ * job `if:` conditions apply.
+ */
 export async function execCommand(fileArg: string | undefined, flags: ExecFlags): Promise<number> {
   const file = fileArg ?? DEFAULT_PIPELINE_FILE;
   const parallel = parseParallel(flags.parallel);
   const inputs = parseKeyValues('--input', flags.input ?? []);
   const extraEnv = parseKeyValues('--env', flags.env ?? []);
-  const [git, secrets, text] = await Promise.all([readGitInfo(process.cwd()), collectSecrets(flags), readPipelineText(file)]);
-  const compiled = loadAndCompile(text, file, buildEvent(flags, git, inputs), flags.job);
-  const errStyle = createStyle(colorEnabled(process.stderr, flags.color === false));
-  if (compiled.diagnostics.length > 0) process.stderr.write(formatDiagnostics(compiled.diagnostics, errStyle) + '\n');
-  if (!compiled.plan) {
-    process.stderr.write(`${countLine(compiled.diagnostics)}\n`);
-    return EXIT.invalidPipeline;
+  // Boot the step spawners while the pipeline is read and compiled.
+  const backend = new LocalBackend();
+  backend.warm();
+  try {
+    const [git, secrets, text] = await Promise.all([readGitInfo(process.cwd()), collectSecrets(flags), readPipelineText(file)]);
+    const compiled = loadAndCompile(text, file, buildEvent(flags, git, inputs), flags.job, { ignoreTrigger: true });
+    const errStyle = createStyle(colorEnabled(process.stderr, flags.color === false));
+    if (compiled.diagnostics.length > 0) process.stderr.write(formatDiagnostics(compiled.diagnostics, errStyle) + '\n');
+    if (!compiled.plan) {
+      process.stderr.write(`${countLine(compiled.diagnostics)}\n`);
+      return EXIT.invalidPipeline;
+    }
+    const plan = compiled.plan;
+    for (const [key, value] of Object.entries(extraEnv)) plan.env[key] = literalTemplate(value);
+    assertSomethingToRun(plan);
+    if (!plan.trigger.matched && !flags.json) process.stderr.write(errStyle.yellow(`note: ${plan.trigger.reason}; running anyway\n`));
+    return await runHere(plan, flags, { backend, parallel, secrets, sourceDir: git.root ?? process.cwd(), gitDir: git.gitDir });
+  } finally {
+    await backend.close();
   }
-  const plan = compiled.plan;
-  for (const [key, value] of Object.entries(extraEnv)) plan.env[key] = literalTemplate(value);
-  assertSomethingToRun(plan);
+}
 
-  const durations = createDurationStore(durationsFile(git.gitDir));
+interface RunHereOptions {
+  backend: LocalBackend;
+  parallel: number;
+  secrets: Record<string, string>;
+  sourceDir: string;
+  gitDir: string | undefined;
+}
+
+/** Runs the plan with the live reporter, Ctrl-C handling and remembered job durations. */
+async function runHere(plan: Plan, flags: ExecFlags, options: RunHereOptions): Promise<number> {
+  const { backend } = options;
+  const durations = createDurationStore(durationsFile(options.gitDir));
   const estimates = new Map(Object.entries(await durations.read()));
   const out = createBatchedWriter(process.stdout);
   const reporter = pickReporter(flags, out);
-  const backend = new LocalBackend();
   const interrupts = handleInterrupts({
     onFirst: () => reporter.note('canceling… press Ctrl-C again to force'),
     onForce: () => {
@@ -83,19 +107,18 @@ export async function execCommand(fileArg: string | undefined, flags: ExecFlags)
     const executor = createJobRunner({
       plan,
       backend,
-      secrets,
-      sourceDir: git.root ?? process.cwd(),
+      secrets: options.secrets,
+      sourceDir: options.sourceDir,
       hostEnv: hostEnvWithoutSecrets(process.env),
       killGraceMs: KILL_GRACE_MS,
     });
-    const result: RunResult = await runPlan(plan, { executor, parallel, onEvent, signal: interrupts.signal, estimates });
+    const result: RunResult = await runPlan(plan, { executor, parallel: options.parallel, onEvent, signal: interrupts.signal, estimates });
     reporter.finish(result);
     out.flush();
     await durations.update(observed);
     return exitCodeForRun(result.status, interrupts.interrupted);
   } finally {
     interrupts.dispose();
-    await backend.close();
   }
 }
 

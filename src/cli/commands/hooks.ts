@@ -1,5 +1,5 @@
+import { realpathSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { GantryError } from '../../core/index.js';
 import { EXIT } from '../exit-codes.js';
 import { git } from '../git-info.js';
@@ -12,9 +12,13 @@ export interface HooksInstallFlags {
   force?: boolean;
 }
 
-/** The gantry entry point that hooks run: this very installation, by absolute path. */
+/**
+ * The gantry entry point that hooks run: this very installation, by absolute path. The command
+ * was started as `node <bin> …`, so argv[1] names it (through any npm .bin symlink); this module
+ * may be running from the sources or from the bundle in dist/, so its own URL cannot tell.
+ */
 export function gantryBin(): string {
-  return fileURLToPath(new URL('../../../bin/gantry.js', import.meta.url));
+  return realpathSync(process.argv[1]!);
 }
 
 async function hooksDir(): Promise<string> {

@@ -76,6 +76,11 @@ export class LocalBackend implements Backend {
     return execInProcessGroup(this.#pool, this.#live, request, onOutput);
   }
 
+  /** Boots the spawner processes ahead of the first step (optional; they start lazily otherwise). */
+  warm(): void {
+    this.#pool.warm();
+  }
+
   /** A forced stop (second Ctrl-C): SIGKILL every step process group now, synchronously. */
   killAll(): void {
     killAllGroups(this.#live);

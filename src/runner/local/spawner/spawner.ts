@@ -71,6 +71,11 @@ export class SpawnerPool {
     return { dropPipes: () => child.connected && child.send({ type: 'drop-pipes', id }) };
   }
 
+  /** Starts the spawner processes now, so the first step does not wait for one to boot (~50 ms). */
+  warm(): void {
+    for (const slot of this.#slots) this.#ensure(slot);
+  }
+
   /** Ends every spawner; processes still running are SIGKILLed by their spawner. */
   close(): void {
     for (const slot of this.#slots) {
