@@ -8,7 +8,7 @@ import { literalTemplate, parseParallel } from '../exec-options.js';
 import { readGitInfo } from '../git-info.js';
 import { parseKeyValues } from '../key-values.js';
 import { buildEvent, countLine, DEFAULT_PIPELINE_FILE, formatDiagnostics, loadAndCompile, readPipelineText } from '../pipeline-source.js';
-import { createJsonReporter, createLineReporter, createTreeReporter, type Reporter } from '../render/reporter.js';
+import { createJsonReporter, createLineReporter, type Reporter } from '../render/reporter.js';
 import { createBatchedWriter, type BatchedWriter } from '../render/batched-writer.js';
 import { colorEnabled, createStyle } from '../render/style.js';
 import { hostEnvWithoutSecrets, readSecretFile, secretsFromEnv } from '../secret-file.js';
@@ -36,10 +36,10 @@ async function collectSecrets(flags: ExecFlags): Promise<Record<string, string>>
   return { ...secretsFromEnv(process.env), ...fromFile, ...parseKeyValues('--secret', flags.secret ?? []) };
 }
 
-function pickReporter(flags: ExecFlags, out: BatchedWriter): Reporter {
+async function pickReporter(flags: ExecFlags, out: BatchedWriter): Promise<Reporter> {
   if (flags.json) return createJsonReporter(out.write);
   const style = createStyle(colorEnabled(process.stdout, flags.color === false));
-  if (process.stdout.isTTY) return createTreeReporter(process.stdout, style);
+  if (process.stdout.isTTY) return (await import('../render/tree-reporter.js')).createTreeReporter(process.stdout, style);
   return createLineReporter(out.write, style);
 }
 
@@ -89,7 +89,7 @@ async function runHere(plan: Plan, flags: ExecFlags, options: RunHereOptions): P
   const durations = createDurationStore(durationsFile(options.gitDir));
   const estimates = new Map(Object.entries(await durations.read()));
   const out = createBatchedWriter(process.stdout);
-  const reporter = pickReporter(flags, out);
+  const reporter = await pickReporter(flags, out);
   const interrupts = handleInterrupts({
     onFirst: () => reporter.note('canceling… press Ctrl-C again to force'),
     onForce: () => {
