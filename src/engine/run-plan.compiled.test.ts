@@ -57,3 +57,26 @@ jobs:
   assert.deepEqual(build.needs, { test: { result: 'success', outputs: { v: 'b' } } });
   assert.equal(build.start, 30, 'build waited for every matrix instance');
 });
+
+test('a boolean input means the same at run time as at compile time (false is not the string "false")', async () => {
+  const yaml = `
+version: 1
+on: { manual: { inputs: { dry_run: { type: boolean, default: false } } } }
+jobs:
+  build:
+    steps: [{ run: make }]
+  publish:
+    needs: [build]
+    if: needs.build.result == 'success' && !inputs.dry_run
+    steps: [{ run: publish }]
+`;
+  const loaded = loadPipeline(yaml, '.gantry.yml');
+  assert.ok(loaded.loaded, JSON.stringify(loaded.diagnostics));
+  for (const [given, expected] of [['false', 'success'], ['true', 'skipped']] as const) {
+    const { plan } = compilePipeline(loaded.loaded, { name: 'manual', branch: 'main', sha: '', inputs: { dry_run: given } });
+    assert.ok(plan);
+    assert.equal(plan.jobs.find((j) => j.id === 'publish')!.condition !== undefined, true, 'decided at run time');
+    const run = await runFake(plan);
+    assert.equal(run.result.jobs.publish!.status, expected, `dry_run=${given}`);
+  }
+});

@@ -56,9 +56,9 @@ jobs:
     steps: [{ run: x }]
 `;
 
-  it('applies defaults and keeps string values in the plan context', () => {
+  it('applies defaults and keeps values typed as declared in the plan context', () => {
     const plan = compile(text, manual({ ticket: 'OPS-1', target: 'production' }));
-    assert.deepEqual(plan.context.inputs, { target: 'production', dry_run: 'false', replicas: '2', ticket: 'OPS-1' });
+    assert.deepEqual(plan.context.inputs, { target: 'production', dry_run: false, replicas: 2, ticket: 'OPS-1' });
   });
 
   it('evaluates typed inputs in compile-time conditions (false is not truthy)', () => {
@@ -88,7 +88,7 @@ jobs:
 
   it('gives other events the declared defaults and ignores required', () => {
     const plan = compile(text, pushEvent('main'));
-    assert.deepEqual(plan.context.inputs, { target: 'staging', dry_run: 'false', replicas: '2', ticket: '' });
+    assert.deepEqual(plan.context.inputs, { target: 'staging', dry_run: false, replicas: 2, ticket: '' });
   });
 });
 

@@ -51,7 +51,7 @@ export function compilePipeline(loaded: LoadedPipeline, event: GitEvent, options
   const env = stringifyEnv(pipeline.env);
   const scopeFor = (matrix: Record<string, string | number | boolean>, jobEnv: Record<string, string>): CompileScope => ({
     git,
-    inputs: inputs.typed,
+    inputs,
     matrix,
     env: { ...env, ...jobEnv },
   });
@@ -82,7 +82,7 @@ export function compilePipeline(loaded: LoadedPipeline, event: GitEvent, options
   const plan: Plan = {
     file: loaded.file,
     event,
-    context: { git, inputs: inputs.values },
+    context: { git, inputs },
     trigger: { matched: trigger.matched, reason: trigger.reason },
     env,
     failFast: pipeline.fail_fast ?? true,

@@ -27,8 +27,11 @@ export interface Plan {
 
 export interface PlanContext {
   git: GitContext;
-  /** Validated inputs with defaults applied, as text (booleans `true`/`false`). */
-  inputs: Record<string, string>;
+  /**
+   * Validated inputs with defaults applied, typed as declared (`type: boolean` → true/false), so
+   * `if: inputs.dry_run` means the same at compile time and at run time.
+   */
+  inputs: Record<string, string | number | boolean>;
 }
 
 /** The `git` expression context. */

@@ -181,6 +181,13 @@ describe('job runner: unsupported work and system faults', () => {
     assert.match(r.outcome.reason ?? '', /image "node:20".*docker backend/);
   });
 
+  it('a job with services ends in error on the local backend, before any step runs', async () => {
+    const r = await runJob(makeJob([step('echo hi')], { services: { db: { image: 'postgres:16' } } }));
+    assert.equal(r.outcome.status, 'error');
+    assert.match(r.outcome.reason ?? '', /services.*docker backend/);
+    assert.equal(r.lines(0).length, 0, 'no step ran');
+  });
+
   it('a shell that cannot start is an infrastructure error', async () => {
     const r = await runJob(makeJob([step('echo hi', { shell: ['/no/such/shell', '{0}'] }), step('echo cleanup', { condition: 'always()' })]));
     assert.equal(r.statuses[0], 'error');

@@ -89,6 +89,12 @@ function checkSupported(job: PlanJob, backend: Backend): { step: number; reason:
       reason: `job "${job.id}" sets image "${job.image}": the local backend runs steps on the host; containers need the docker backend (a later release)`,
     };
   }
+  if (job.services !== undefined && Object.keys(job.services).length > 0 && backend.name === 'local') {
+    return {
+      step: 0,
+      reason: `job "${job.id}" has services: the local backend cannot start service containers; they need the docker backend (a later release)`,
+    };
+  }
   for (const step of job.steps) {
     if (step.kind === 'run') continue;
     const what = step.kind === 'uses' ? `plugin steps (uses: ${step.uses ?? '?'})` : `${step.kind} steps`;

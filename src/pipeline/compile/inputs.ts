@@ -7,18 +7,11 @@ import { suggestion } from '../suggest.js';
  * The `inputs` context. manual/api events bring caller values, checked against the declared
  * inputs (`on.manual.inputs`, and for api `on.api.inputs` when declared, else the manual ones):
  * defaults applied, unknown or missing required inputs, values outside `options` and bad
- * booleans/numbers are errors. Every other event sees the declared defaults.
- *
- * Two views: `values` are strings (the plan's context, what scripts receive as env); `typed`
- * keeps booleans and numbers typed so compile-time conditions such as `if: inputs.deploy` mean
- * what they say ('false' would be truthy).
+ * booleans/numbers are errors. Every other event sees the declared defaults. Values stay typed
+ * (booleans, numbers) so `if: inputs.deploy` means what it says ('false' would be truthy).
  */
-export interface ResolvedInputs {
-  values: Record<string, string>;
-  typed: Record<string, string | number | boolean>;
-}
-
 type Scalar = string | number | boolean;
+export type ResolvedInputs = Record<string, Scalar>;
 type TriggerMap = Exclude<NonNullable<PipelineFile['on']>, string | readonly string[]>;
 type InputSpec = NonNullable<NonNullable<NonNullable<TriggerMap['manual']>['inputs']>[string]>;
 type InputType = NonNullable<InputSpec['type']>;
@@ -77,7 +70,6 @@ export function resolveInputs(pipeline: PipelineFile, event: GitEvent, sink: Dia
       sink.error(COMPILE_CODES.BAD_INPUT, `unknown input '${name}' for event ${event.name}`, base, suggestion(name, names, 'declared inputs'));
     }
   }
-  const values: Record<string, string> = {};
   const typed: Record<string, Scalar> = {};
   for (const [name, spec] of Object.entries(specs)) {
     const raw: Scalar | undefined = Object.hasOwn(given, name) ? given[name] : spec.default;
@@ -85,19 +77,16 @@ export function resolveInputs(pipeline: PipelineFile, event: GitEvent, sink: Dia
       if (spec.required && (event.name === 'manual' || event.name === 'api')) {
         sink.error(COMPILE_CODES.BAD_INPUT, `missing required input '${name}'`, [...base, name], `pass it, e.g. --input ${name}=VALUE`);
       }
-      values[name] = '';
       typed[name] = '';
       continue;
     }
     const result = coerce(name, raw, spec);
     if ('error' in result) {
       sink.error(COMPILE_CODES.BAD_INPUT, result.error, [...base, name]);
-      values[name] = String(raw);
       typed[name] = String(raw);
       continue;
     }
-    values[name] = String(result.value);
     typed[name] = result.value;
   }
-  return { values, typed };
+  return typed;
 }
