@@ -10,6 +10,9 @@ command -v make >/dev/null 2>&1 || need+=(make)
 command -v bash >/dev/null 2>&1 || need+=(bash)
 command -v base64 >/dev/null 2>&1 || need+=(coreutils)
 command -v ps >/dev/null 2>&1 || need+=(procps)
+# better-sqlite3 compiles from source on install (no prebuilt download is reachable).
+command -v g++ >/dev/null 2>&1 || need+=(g++)
+command -v python3 >/dev/null 2>&1 || need+=(python3)
 
 if [ "${#need[@]}" -gt 0 ]; then
   echo "setup: installing ${need[*]}"
