@@ -56,7 +56,11 @@ export class SpawnerPool {
   readonly #slots: Slot[];
   #nextId = 1;
 
-  constructor(size = 2) {
+  readonly #script: string;
+
+  /** `script` is for tests (a spawner that cannot start); the real one sits next to this module. */
+  constructor(size = 2, script = CHILD_SCRIPT) {
+    this.#script = script;
     this.#size = Math.max(1, size);
     this.#slots = Array.from({ length: this.#size }, () => ({ child: undefined, inFlight: new Map() }));
   }
@@ -86,10 +90,12 @@ export class SpawnerPool {
 
   #ensure(slot: Slot): ChildProcess {
     if (slot.child?.connected) return slot.child;
-    const child = fork(CHILD_SCRIPT, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
+    const child = fork(this.#script, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
     slot.child = child;
     child.on('message', (message: Message) => this.#dispatch(slot, message));
     child.once('exit', () => this.#orphan(slot, child));
+    // A spawner that cannot start (or whose channel broke) makes `send` fail with EPIPE here.
+    child.on('error', () => this.#orphan(slot, child));
     unref(child);
     return child;
   }

@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { GantryError } from '../../../core/index.js';
+import { SpawnerPool } from './spawner.js';
+
+function run(pool: SpawnerPool, args: string[]) {
+  return new Promise<{ pid?: number; out: string; code?: number | null; error?: GantryError }>((resolve) => {
+    let out = '';
+    let pid: number | undefined;
+    pool.spawn(
+      { program: 'sh', args, cwd: process.cwd(), env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } },
+      {
+        started: (p) => (pid = p),
+        failed: (error) => resolve({ out, error }),
+        output: (_stream, chunk) => (out += chunk.toString()),
+        exited: () => undefined,
+        closed: (code) => resolve({ ...(pid !== undefined ? { pid } : {}), out, code }),
+      },
+    );
+  });
+}
+
+test('a spawner starts processes and forwards their output and exit code', async () => {
+  const pool = new SpawnerPool(1);
+  try {
+    const r = await run(pool, ['-c', 'echo hello; exit 3']);
+    assert.equal(r.out, 'hello\n');
+    assert.equal(r.code, 3);
+    assert.ok(r.pid && r.pid > 0);
+  } finally {
+    pool.close();
+  }
+});
+
+test('a spawner that cannot start fails the request with RUNNER_SPAWN_FAILED instead of crashing, and the next request tries again', async () => {
+  const pool = new SpawnerPool(1, '/no/such/spawner-child.mjs');
+  try {
+    const first = await run(pool, ['-c', 'true']);
+    assert.ok(first.error instanceof GantryError, 'fails cleanly');
+    assert.equal(first.error.code, 'RUNNER_SPAWN_FAILED');
+    const second = await run(pool, ['-c', 'true']);
+    assert.equal(second.error?.code, 'RUNNER_SPAWN_FAILED');
+  } finally {
+    pool.close();
+  }
+});
+
+test('killing a spawner mid-step reports the step failed; the pool recovers with a fresh spawner', async () => {
+  const pool = new SpawnerPool(1);
+  try {
+    const pending = run(pool, ['-c', 'sleep 5']);
+    await new Promise((r) => setTimeout(r, 300));
+    // Find our spawner: the only child process forked by this test process running spawner-child.
+    const { execFileSync } = await import('node:child_process');
+    const pids = execFileSync('pgrep', ['-P', String(process.pid), '-f', 'spawner-child.mjs'], { encoding: 'utf8' }).trim().split('\n');
+    process.kill(Number(pids[0]), 'SIGKILL');
+    const r = await pending;
+    assert.equal(r.error?.code, 'RUNNER_SPAWN_FAILED');
+    const again = await run(pool, ['-c', 'echo ok']);
+    assert.equal(again.out, 'ok\n');
+  } finally {
+    pool.close();
+  }
+});
