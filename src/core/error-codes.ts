@@ -21,6 +21,11 @@ export const ERROR_CODES = {
   RUNNER_UNSUPPORTED_STEP: { status: 501, retryable: false, description: 'The backend cannot run this kind of step or job (e.g. `image:` on the local backend).' },
   HOOKS_NOT_A_REPOSITORY: { status: 400, retryable: false, description: 'The current directory is not inside a git repository.' },
   HOOKS_FOREIGN_HOOK: { status: 409, retryable: false, description: 'A git hook not written by Gantry is in the way.' },
+  STORE_CONFLICT: { status: 409, retryable: false, description: 'A stored record with the same unique key (e.g. project name) already exists.' },
+  STORE_NOT_FOUND: { status: 404, retryable: false, description: 'The record to change does not exist in the store.' },
+  STORE_INVALID: { status: 400, retryable: false, description: 'The store was given a value it cannot keep (missing required field, bad reference).' },
+  STORE_UNAVAILABLE: { status: 503, retryable: true, description: 'The database is busy, closed or unreachable.' },
+  STORE_SCHEMA_TOO_NEW: { status: 500, retryable: false, description: 'The database was migrated by a newer Gantry than this one; upgrade Gantry or use a backup.' },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
