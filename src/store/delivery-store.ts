@@ -56,6 +56,6 @@ export interface DeliveryStore {
   /** Throws `STORE_NOT_FOUND` for a missing id. Undefined fields keep their value. */
   setOutcome(id: number, patch: { outcome?: DeliveryOutcome; reason?: string | null; runId?: number | null }): Promise<Delivery>;
   get(id: number): Promise<Delivery | undefined>;
-  /** Newest first (receivedAt desc, then id desc). `projectId: null` lists deliveries of unknown projects. */
+  /** Newest first (id desc; `beforeId` pages). `projectId: null` lists deliveries of unknown projects. */
   listByProject(projectId: number | null, options?: { limit?: number; beforeId?: number }): Promise<Delivery[]>;
 }

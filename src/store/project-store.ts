@@ -68,7 +68,7 @@ export interface ProjectPatch {
  * Concurrency: every method is one atomic statement; safe to call concurrently.
  * Errors: `create` with a taken name → GantryError `STORE_CONFLICT` (details.name); `update` of a missing
  * id → `STORE_NOT_FOUND`. Reads return `undefined` for a missing row instead of throwing.
- * Deleting a project deletes its runs (with jobs, steps, logs); its deliveries stay with projectId null.
+ * Deleting a project deletes its runs (with jobs, steps, logs) and its deliveries.
  */
 export interface ProjectStore {
   create(input: NewProject): Promise<Project>;
