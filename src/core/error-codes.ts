@@ -21,11 +21,23 @@ export const ERROR_CODES = {
   RUNNER_UNSUPPORTED_STEP: { status: 501, retryable: false, description: 'The backend cannot run this kind of step or job (e.g. `image:` on the local backend).' },
   HOOKS_NOT_A_REPOSITORY: { status: 400, retryable: false, description: 'The current directory is not inside a git repository.' },
   HOOKS_FOREIGN_HOOK: { status: 409, retryable: false, description: 'A git hook not written by Gantry is in the way.' },
+  HOOKS_NOT_BARE: { status: 400, retryable: false, description: 'A post-receive hook was asked for in a repository that is not bare (push to a bare repository; working clones use pre-commit/pre-push).' },
+  TRIGGERS_LS_REMOTE_FAILED: { status: 502, retryable: true, description: '`git ls-remote` of a polled repository failed or timed out.' },
   STORE_CONFLICT: { status: 409, retryable: false, description: 'A stored record with the same unique key (e.g. project name) already exists.' },
   STORE_NOT_FOUND: { status: 404, retryable: false, description: 'The record to change does not exist in the store.' },
   STORE_INVALID: { status: 400, retryable: false, description: 'The store was given a value it cannot keep (missing required field, bad reference).' },
   STORE_UNAVAILABLE: { status: 503, retryable: true, description: 'The database is busy, closed or unreachable.' },
   STORE_SCHEMA_TOO_NEW: { status: 500, retryable: false, description: 'The database was migrated by a newer Gantry than this one; upgrade Gantry or use a backup.' },
+  AUTH_REQUIRED: { status: 401, retryable: false, description: 'The request needs an API token: send `Authorization: Bearer <token>`.' },
+  AUTH_INVALID_TOKEN: { status: 401, retryable: false, description: 'The API token is unknown or revoked.' },
+  AUTH_FORBIDDEN: { status: 403, retryable: false, description: 'The token is valid but lacks the permission this request needs.' },
+  API_INVALID_REQUEST: { status: 400, retryable: false, description: 'The request body, path or query is invalid; details name each field.' },
+  API_NOT_FOUND: { status: 404, retryable: false, description: 'No API route at this method and path.' },
+  API_UNREACHABLE: { status: 503, retryable: true, description: 'The client could not reach the Gantry server (not running, wrong URL, network).' },
+  API_BAD_RESPONSE: { status: 502, retryable: true, description: 'The server answered with something that is not a Gantry API response.' },
+  PROJECT_NOT_FOUND: { status: 404, retryable: false, description: 'No project with this name.' },
+  PROJECT_EXISTS: { status: 409, retryable: false, description: 'A project with this name already exists.' },
+  SERVER_START_FAILED: { status: 500, retryable: false, description: 'The server could not start (address in use, data directory not writable).' },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
