@@ -6,9 +6,11 @@ import { toLogLine } from './rows.js';
 import type { LogLinesTable } from './tables.js';
 
 const SQL = {
-  // OR IGNORE skips lines whose (run_id, job_id, seq) is stored already: retried batches add nothing.
-  // It does not skip foreign-key failures (a missing run still fails the whole batch).
-  insert: `INSERT OR IGNORE INTO log_lines (run_id, job_id, seq, step, stream, line, ts) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  // ON CONFLICT DO NOTHING skips lines whose (run_id, job_id, seq) is stored already, so a retried
+  // batch adds nothing. Not `INSERT OR IGNORE`: that would also silently drop lines failing a CHECK
+  // or NOT NULL; this way those (and a missing run) fail the whole batch.
+  insert: `INSERT INTO log_lines (run_id, job_id, seq, step, stream, line, ts) VALUES (?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (run_id, job_id, seq) DO NOTHING`,
   read: `SELECT * FROM log_lines WHERE run_id = ? AND job_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
   lastSeq: `SELECT ifnull(max(seq), 0) AS seq FROM log_lines WHERE run_id = ? AND job_id = ?`,
 } as const;

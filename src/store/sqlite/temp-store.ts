@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Clock } from '../../core/index.js';
 import type { Store } from '../index.js';
 import { createSqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
 
@@ -10,8 +9,8 @@ export interface TempSqliteStore {
   /** The database file (in its own temp directory). */
   file: string;
   dir: string;
-  /** Opens the same file again (e.g. after `store.close()`, to check durability). */
-  reopen(options?: { clock?: Clock }): Promise<Store>;
+  /** Opens the same file again (e.g. after `store.close()`, to check durability); options override the first ones. */
+  reopen(options?: Omit<SqliteStoreOptions, 'file'>): Promise<Store>;
   /** Closes every store this helper opened and removes the directory. Idempotent. */
   cleanup(): Promise<void>;
 }
@@ -24,17 +23,17 @@ export async function openTempSqliteStore(options: Omit<SqliteStoreOptions, 'fil
   const dir = mkdtempSync(join(tmpdir(), 'gantry-store-'));
   const file = join(dir, 'gantry.db');
   const opened: Store[] = [];
-  const open = async (clock?: Clock) => {
-    const store = await createSqliteStore({ ...options, file, ...(clock && { clock }) });
+  const open = async (overrides: Omit<SqliteStoreOptions, 'file'> = {}) => {
+    const store = await createSqliteStore({ ...options, ...overrides, file });
     opened.push(store);
     return store;
   };
-  const store = await open(options.clock);
+  const store = await open();
   return {
     store,
     file,
     dir,
-    reopen: (o = {}) => open(o.clock ?? options.clock),
+    reopen: (overrides = {}) => open(overrides),
     async cleanup() {
       for (const s of opened.splice(0)) await s.close();
       rmSync(dir, { recursive: true, force: true });
