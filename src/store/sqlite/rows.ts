@@ -1,5 +1,4 @@
 import type { Status } from '../../core/index.js';
-import type { EventName, GitEvent, Plan } from '../../pipeline/index.js';
 import type {
   ApiToken, Delivery, DeliveryOutcome, ForgeKind, JobRecord, LogLine, LogStream, Project, Run, RunTrigger, StepRecord,
 } from '../index.js';
@@ -30,13 +29,13 @@ export function toRun(row: Selectable<RunsTable>): Run {
     id: row.id,
     projectId: row.project_id,
     number: row.number,
-    event: fromJson<GitEvent>(row.event_json),
-    eventName: row.event_name as EventName,
+    event: fromJson<Run['event']>(row.event_json),
+    eventName: row.event_name as Run['eventName'],
     branch: row.branch,
     tag: row.tag,
     sha: row.sha,
     trigger: fromJson<RunTrigger>(row.trigger_json),
-    plan: row.plan_json === null ? null : fromJson<Plan>(row.plan_json),
+    plan: row.plan_json === null ? null : fromJson<NonNullable<Run['plan']>>(row.plan_json),
     status: row.status as Status,
     reason: row.reason,
     createdAt: row.created_at,
