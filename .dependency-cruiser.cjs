@@ -12,7 +12,7 @@ module.exports = {
       severity: 'error',
       comment: "Import another folder only through its index.ts, never a file deep inside it.",
       from: { path: '^src/([^/]+)/' },
-      to: { path: '^src/[^/]+/.+', pathNot: ['^src/$1/', '^src/[^/]+/index\\.ts$'] },
+      to: { path: '^src/[^/]+/.+', pathNot: ['^src/$1/', '^src/[^/]+/index\\.ts$', '^src/store/(sqlite|postgres)/index\\.ts$'] },
     },
     {
       name: 'core-imports-nothing',
@@ -66,8 +66,22 @@ module.exports = {
       name: 'cli-boundaries',
       severity: 'error',
       comment: 'cli talks to the server through api-client; never server or store.',
-      from: { path: layer('cli') },
+      from: { path: layer('cli'), pathNot: '^src/cli/commands/server\\.ts$' },
       to: { path: '^src/(server|store)/' },
+    },
+    {
+      name: 'cli-server-command',
+      severity: 'error',
+      comment: '`gantry server` (a composition root, loaded lazily) starts the server through server/index.ts; it never touches the store.',
+      from: { path: '^src/cli/commands/server\\.ts$' },
+      to: { path: '^src/store/' },
+    },
+    {
+      name: 'store-drivers-only-in-roots',
+      severity: 'error',
+      comment: 'Only composition roots pick a store driver (its index.ts is the entry point).',
+      from: { path: '^src/', pathNot: ['^src/server/app\\.ts$', '^src/store/'] },
+      to: { path: '^src/store/(sqlite|postgres)/' },
     },
   ],
   options: {

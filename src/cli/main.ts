@@ -18,6 +18,47 @@ function eventOptions(cmd: Command): Command {
     .option('--input <key=value>', 'manual input (repeatable)', collect);
 }
 
+/**
+ * `gantry server` parses its own flags (generated from the settings schema in src/config), so they
+ * pass through here untouched; `project` talks to a server through the API client. Both load their
+ * modules only when run.
+ */
+function serverCommands(program: Command, run: (action: Action) => void): void {
+  program
+    .command('server')
+    .description('start the Gantry server (API, webhooks, runs); `gantry server --help` lists every setting')
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .argument('[flags...]', 'server flags (see gantry server --help)')
+    .action((args: string[]) => run(async () => (await import('./commands/server.js')).serverCommand(args)));
+
+  const client = (cmd: Command) =>
+    cmd
+      .option('--server <url>', 'server URL [env GANTRY_SERVER; default http://127.0.0.1:8080]')
+      .option('--token <token>', 'API token [env GANTRY_TOKEN]');
+  const project = program.command('project').description('projects registered with a Gantry server');
+  client(
+    project
+      .command('add')
+      .description('register a git repository with the server')
+      .argument('<name>', 'project name: lowercase letters, digits, - _ .')
+      .requiredOption('--repo <url>', 'clone URL: absolute path, file://, http(s)://, ssh:// or git@host:path')
+      .addOption(new Option('--forge <kind>', 'where webhooks come from').choices(['github', 'gitea', 'gitlab', 'generic']))
+      .option('--secret <secret>', 'webhook secret (HMAC key; GitLab: the token)')
+      .option('--branch <name>', 'default branch (default main)')
+      .option('--poll <interval>', 'poll the repository with git ls-remote this often (e.g. 5m)')
+      .option('--auto-cancel', 'cancel older runs of a branch when a new one starts')
+      .option('--max-concurrent-runs <n>', 'most runs of this project at once')
+      .option('--priority <n>', 'priority among projects (-100..100, default 0)'),
+  )
+    .addHelpText('after', '\nExamples:\n  gantry project add web --repo git@github.com:acme/web.git --forge github --secret "$HOOK_SECRET"\n  gantry project add tools --repo /srv/git/tools.git --poll 5m --token "$GANTRY_TOKEN"')
+    .action((name: string, flags) => run(async () => (await import('./commands/project.js')).projectAddCommand(name, flags)));
+  client(project.command('list').description('list projects').option('--json', 'as JSON'))
+    .addHelpText('after', '\nExamples:\n  gantry project list\n  gantry project list --json --server http://ci.internal:8080')
+    .action((flags) => run(async () => (await import('./commands/project.js')).projectListCommand(flags)));
+}
+
 export function buildProgram(run: (action: Action) => void): Command {
   const program = new Command('gantry')
     .description('Self-hosted CI/CD. Run pipelines locally with `gantry exec`.')
@@ -72,6 +113,8 @@ Exit codes: 0 success, 1 run failed, 2 usage error, 3 invalid pipeline, 4 system
     .addOption(new Option('--format <format>', 'output format').choices(['mermaid', 'dot']).default('mermaid'))
     .addHelpText('after', '\nExamples:\n  gantry graph > graph.mmd\n  gantry graph --format dot | dot -Tsvg > graph.svg')
     .action((file: string | undefined, flags) => run(async () => (await import('./commands/graph.js')).graphCommand(file, flags)));
+
+  serverCommands(program, run);
 
   const hooks = program.command('hooks').description('git hooks that run jobs before commit or push');
   hooks

@@ -1,0 +1,6 @@
+/**
+ * Typed client of Gantry's REST API, used by the CLI, the tests and (later) the web UI.
+ * Imports only core: safe to load in the CLI without the server's packages.
+ */
+export { createApiClient, type ApiClient, type ApiClientOptions } from './client.js';
+export type * from './types.js';
