@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { GantryError } from '../core/index.js';
-import { hookScript, installHook, MARKER, shellQuote, uninstallHooks } from './hook-files.js';
+import { hookScript, installHook, MARKER, postReceiveScript, readSecretFile, shellQuote, uninstallHooks, writeSecretFile } from './hook-files.js';
 
 test('shellQuote survives quotes, spaces and $ in a real shell', () => {
   const nasty = `it's $HOME "x" \`id\``;
@@ -33,4 +33,25 @@ test('install writes an executable marked hook; a foreign hook needs --force and
   assert.equal(readFileSync(join(dir, 'pre-push'), 'utf8'), '#!/bin/sh\necho mine\n');
   assert.equal(existsSync(join(dir, 'pre-push.pre-gantry')), false);
   assert.equal(readFileSync(join(dir, 'commit-msg'), 'utf8'), '#!/bin/sh\nexit 0\n');
+});
+
+test('post-receive script: marked, execs notify with quoted argv, and never contains the secret', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gantry-hooks-'));
+  const secretFile = await writeSecretFile(dir, "s3cret 'quoted'");
+  assert.equal(statSync(secretFile).mode & 0o777, 0o600);
+  assert.equal(await readSecretFile(secretFile), "s3cret 'quoted'");
+  const script = postReceiveScript(['/usr/bin/node', '/x/gantry.js', 'hooks', 'notify', '--secret-file', secretFile]);
+  assert.ok(script.startsWith('#!/bin/sh\n' + MARKER + '\n'));
+  assert.match(script, /^exec '\/usr\/bin\/node' '\/x\/gantry.js' 'hooks' 'notify' '--secret-file' '.*gantry-secret'$/m);
+  assert.doesNotMatch(script, /s3cret/);
+  await installHook(dir, 'post-receive', script, false);
+  const result = await uninstallHooks(dir);
+  assert.deepEqual(result.removed.map((f) => f.slice(dir.length + 1)).sort(), ['gantry-secret', 'post-receive']);
+  assert.equal(existsSync(secretFile), false);
+});
+
+test('an empty secret file is a CONFIG_INVALID error', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gantry-hooks-'));
+  writeFileSync(join(dir, 'gantry-secret'), '\n');
+  await assert.rejects(readSecretFile(join(dir, 'gantry-secret')), (e: unknown) => e instanceof GantryError && e.code === 'CONFIG_INVALID');
 });

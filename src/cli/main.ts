@@ -116,21 +116,39 @@ Exit codes: 0 success, 1 run failed, 2 usage error, 3 invalid pipeline, 4 system
 
   serverCommands(program, run);
 
-  const hooks = program.command('hooks').description('git hooks that run jobs before commit or push');
+  const hooks = program.command('hooks').description('git hooks: run jobs before commit or push; notify a Gantry server after a push');
   hooks
     .command('install')
-    .description('write git hooks that run `gantry exec --job ...` and block when it fails')
+    .description('write git hooks that run `gantry exec --job ...` and block when it fails, or (--post-receive) notify a server')
     .option('--pre-commit <job>', 'job to run before each commit (repeatable)', collect)
     .option('--pre-push <job>', 'job to run before each push (repeatable)', collect)
     .option('--file <file>', 'pipeline file the hook runs (default .gantry.yml)')
+    .option('--post-receive', 'in a BARE repository: tell the server of every pushed ref (signed)')
+    .option('--server <url>', 'with --post-receive: the Gantry server, e.g. http://ci.example.com:8080')
+    .option('--project <name>', 'with --post-receive: the project name on the server')
+    .option('--secret <secret>', "with --post-receive: the project's webhook secret (default: keep the installed one, or generate)")
+    .option('--repo <dir>', 'with --post-receive: the bare repository (default: the current directory)')
     .option('--force', 'replace a hook not written by gantry (kept as <hook>.pre-gantry)')
-    .addHelpText('after', '\nExamples:\n  gantry hooks install --pre-commit lint\n  gantry hooks install --pre-commit lint --pre-push test --force')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  gantry hooks install --pre-commit lint\n  gantry hooks install --pre-commit lint --pre-push test --force\n  gantry hooks install --post-receive --repo /srv/git/site.git --server http://127.0.0.1:8080 --project site --secret "$SECRET"',
+    )
     .action((flags) => run(async () => (await import('./commands/hooks.js')).hooksInstallCommand(flags)));
+  hooks
+    .command('notify')
+    .description('send pushed refs ("<old> <new> <ref>" lines on stdin) to the server; run by the post-receive hook; always exits 0')
+    .option('--server <url>', 'the Gantry server')
+    .option('--project <name>', 'the project name on the server')
+    .option('--secret-file <file>', 'file holding the webhook secret (else GANTRY_WEBHOOK_SECRET)')
+    .option('--repository <name>', 'repository name sent along (default: the directory name without .git)')
+    .addHelpText('after', '\nExample:\n  echo "$OLD $NEW refs/heads/main" | gantry hooks notify --server http://127.0.0.1:8080 --project site --secret-file hooks/gantry-secret')
+    .action((flags) => run(async () => (await import('./commands/hooks.js')).hooksNotifyCommand(flags)));
   hooks
     .command('uninstall')
     .description('remove hooks written by gantry (restoring any hook they replaced)')
+    .option('--repo <dir>', 'the repository (default: the current directory)')
     .addHelpText('after', '\nExample:\n  gantry hooks uninstall')
-    .action(() => run(async () => (await import('./commands/hooks.js')).hooksUninstallCommand()));
+    .action((flags) => run(async () => (await import('./commands/hooks.js')).hooksUninstallCommand(flags)));
   return program;
 }
 

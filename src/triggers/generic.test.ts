@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { genericDelivery } from './generic.js';
+import { genericDelivery, parsePostReceiveInput } from './generic.js';
 import { parseWebhook } from './parse-webhook.js';
 import { verifyWebhook } from './verify.js';
 
@@ -39,4 +39,12 @@ test('generic tags, deletions, other refs and bad bodies', () => {
   // Scripts may leave out X-Gantry-Event: push is the default.
   assert.equal(parseWebhook('generic', { 'X-Gantry-Delivery': 'z' }, { ref: 'refs/heads/x', before, after }).kind, 'event');
   assert.equal(parseWebhook('generic', { 'X-Gantry-Event': 'release' }, {}).kind, 'ignored');
+});
+
+test('parsePostReceiveInput reads git\'s "<old> <new> <ref>" lines and skips anything else', () => {
+  const text = `${before} ${after} refs/heads/main\n${'0'.repeat(40)} ${after} refs/tags/v1\r\nnot a line\n\n`;
+  assert.deepEqual(parsePostReceiveInput(text), [
+    { before, after, ref: 'refs/heads/main' },
+    { before: '0'.repeat(40), after, ref: 'refs/tags/v1' },
+  ]);
 });

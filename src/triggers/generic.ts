@@ -65,3 +65,16 @@ export function parseGeneric(forgeEvent: string, body: unknown, deliveryId: stri
   if (repository !== undefined) event.repository = repository;
   return { kind: 'event', deliveryId, forgeEvent, event, ref, before, after, deleted: false };
 }
+
+/**
+ * What git gives a post-receive (or pre-receive) hook on stdin: one `<old> <new> <ref>` line per
+ * updated ref. Lines that do not have that shape are skipped, not fatal: a hook must not fail.
+ */
+export function parsePostReceiveInput(text: string): GenericRefUpdate[] {
+  const updates: GenericRefUpdate[] = [];
+  for (const line of text.split('\n')) {
+    const match = /^([0-9a-f]{40}|[0-9a-f]{64}) ([0-9a-f]{40}|[0-9a-f]{64}) (\S+)$/.exec(line.trim());
+    if (match) updates.push({ before: match[1]!, after: match[2]!, ref: match[3]! });
+  }
+  return updates;
+}

@@ -15,7 +15,7 @@ export { header, headerValues, type WebhookHeaders } from './headers.js';
 export { verifyWebhook, signBody, signatureHeader, type VerifyResult, type VerifyFailure } from './verify.js';
 export { parseWebhook, deliveryIdOf, forgeEventOf } from './parse-webhook.js';
 export { ZERO_SHA, isZeroSha, classifyRef, type ParsedWebhook, type WebhookEvent, type RefKind } from './webhook-event.js';
-export { genericDelivery, GENERIC_EVENT, type GenericRefUpdate, type GenericRequest } from './generic.js';
+export { genericDelivery, parsePostReceiveInput, GENERIC_EVENT, type GenericRefUpdate, type GenericRequest } from './generic.js';
 export { dueCronRuns, nextCronTime, validateCronSchedule, type CronSchedule, type CronDue } from './cron.js';
 export { parseLsRemote, diffRefs, type RefChange, type RefSnapshot } from './refs.js';
 export { lsRemote, redactUrl, type LsRemoteOptions } from './ls-remote.js';
