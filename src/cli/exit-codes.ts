@@ -25,6 +25,7 @@ const USAGE_CODES: ReadonlySet<ErrorCode> = new Set([
   'EXEC_UNKNOWN_JOB',
   'EXEC_NOTHING_TO_RUN',
   'HOOKS_NOT_A_REPOSITORY',
+  'HOOKS_NOT_BARE',
   'HOOKS_FOREIGN_HOOK',
 ]);
 
