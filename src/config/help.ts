@@ -14,7 +14,8 @@ export function flagHelp(info: SettingInfo): string {
 /** Markdown table of every setting (docs/server.md). */
 export function settingsMarkdownTable(domain: ConfigDomain): string {
   const rows = domain.settings.map((s) => {
-    const fallback = s.defaultText === undefined ? '—' : `\`${s.defaultText}\``;
+    // Literal defaults as code; computed ones ("pretty on a terminal, else json") as prose.
+    const fallback = s.defaultText === undefined ? '—' : /\s/.test(s.defaultText) ? s.defaultText : `\`${s.defaultText}\``;
     return `| \`${s.key}\` | \`--${s.flag}\` | \`${s.env}\` | ${fallback} | ${s.description} |`;
   });
   return ['| setting (file key) | flag | environment | default | meaning |', '|---|---|---|---|---|', ...rows].join('\n');

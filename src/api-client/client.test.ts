@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { after, before, test } from 'node:test';
+import { loadConfig, serverSettings } from '../config/index.js';
+import { GantryError } from '../core/index.js';
+import { startServer, type RunningServer } from '../server/index.js';
+import { createApiClient } from './index.js';
+
+const TOKEN = 'client-test-admin-token';
+let dir: string;
+let server: RunningServer;
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'gantry-client-'));
+  const config = loadConfig(serverSettings, {
+    env: { GANTRY_LISTEN: '127.0.0.1:0', GANTRY_DATA_DIR: dir, GANTRY_ADMIN_TOKEN: TOKEN, GANTRY_LOG_LEVEL: 'warn' },
+    context: { cwd: dir, isTty: false },
+  });
+  server = await startServer(config, { announce: () => {}, logDestination: new Writable({ write: (_c, _e, done) => done() }) });
+});
+
+after(async () => {
+  await server.stop('test');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function rejectsWith(promise: Promise<unknown>, code: string): Promise<GantryError> {
+  try {
+    await promise;
+  } catch (err) {
+    assert.ok(err instanceof GantryError, String(err));
+    assert.equal(err.code, code, err.message);
+    return err;
+  }
+  assert.fail(`expected ${code}`);
+}
+
+test('health, create, list, get', async () => {
+  const api = createApiClient({ baseUrl: `${server.url}/`, token: TOKEN });
+  assert.deepEqual(await api.health(), { status: 'ok' });
+  const created = await api.projects.create({ name: 'api-one', repoUrl: 'https://example.com/a.git', secret: 'hush', pollInterval: 60 });
+  assert.equal(created.hasSecret, true);
+  assert.equal(created.pollIntervalMs, 60_000);
+  assert.deepEqual((await api.projects.list()).map((p) => p.name), ['api-one']);
+  assert.deepEqual(await api.projects.get('api-one'), created);
+});
+
+test("server errors become GantryError with the server's code and details", async () => {
+  const api = createApiClient({ baseUrl: server.url, token: TOKEN });
+  await rejectsWith(api.projects.get('missing'), 'PROJECT_NOT_FOUND');
+  await api.projects.create({ name: 'twice', repoUrl: '/srv/twice.git' });
+  await rejectsWith(api.projects.create({ name: 'twice', repoUrl: '/srv/twice.git' }), 'PROJECT_EXISTS');
+  const invalid = await rejectsWith(api.projects.create({ name: 'UPPER', repoUrl: '/srv/x.git' }), 'API_INVALID_REQUEST');
+  assert.deepEqual((invalid.details?.problems as { field: string }[]).map((p) => p.field), ['name']);
+  await rejectsWith(createApiClient({ baseUrl: server.url }).projects.list(), 'AUTH_REQUIRED');
+  await rejectsWith(createApiClient({ baseUrl: server.url, token: 'wrong' }).projects.list(), 'AUTH_INVALID_TOKEN');
+});
+
+test('nothing listening → API_UNREACHABLE with a hint', async () => {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const port = (probe.address() as { port: number }).port;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  const err = await rejectsWith(createApiClient({ baseUrl: `http://127.0.0.1:${port}` }).health(), 'API_UNREACHABLE');
+  assert.match(err.message, /ECONNREFUSED/);
+  assert.match(String(err.details?.hint), /gantry server/);
+});
+
+test('something that is not Gantry → API_BAD_RESPONSE', async () => {
+  const other: Server = createServer((_req, res) => {
+    res.writeHead(404, { 'content-type': 'text/html' });
+    res.end('<h1>nginx</h1>');
+  });
+  await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+  try {
+    const err = await rejectsWith(createApiClient({ baseUrl: `http://127.0.0.1:${(other.address() as { port: number }).port}` }).projects.list(), 'API_BAD_RESPONSE');
+    assert.match(err.message, /answered 404/);
+  } finally {
+    other.close();
+  }
+});
