@@ -100,7 +100,7 @@ test('a duplicate or invalid project is a clear error', async () => {
 test('a wrong or missing token: clear error, hint and exit code 4', async () => {
   const wrong = await gantry(['project', 'list', '--server', url, '--token', 'gantry_wrong']);
   assert.equal(wrong.code, 4);
-  assert.match(wrong.stderr, /^gantry: error AUTH_INVALID_TOKEN: the API token is not valid\n  hint: the token is not known to http:/);
+  assert.match(wrong.stderr, /^gantry: error AUTH_INVALID_TOKEN: the API token is not valid\n {2}hint: the token is not known to http:/);
   const missing = await gantry(['project', 'list', '--server', url]);
   assert.equal(missing.code, 4);
   assert.match(missing.stderr, /AUTH_REQUIRED[\s\S]*hint: pass --token TOKEN or set GANTRY_TOKEN/);
@@ -113,7 +113,7 @@ test('an unreachable server: clear error and exit code 4', async () => {
   await new Promise<void>((resolve) => probe.close(() => resolve()));
   const result = await gantry(['project', 'list', '--server', `http://127.0.0.1:${port}`, '--token', token]);
   assert.equal(result.code, 4);
-  assert.match(result.stderr, /API_UNREACHABLE: cannot reach the Gantry server at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)\n  hint: is `gantry server` running/);
+  assert.match(result.stderr, /API_UNREACHABLE: cannot reach the Gantry server at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)\n {2}hint: is `gantry server` running/);
 });
 
 test('invalid settings stop the server before it starts (exit 2), naming the setting and source', async () => {
