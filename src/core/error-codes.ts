@@ -38,7 +38,7 @@ export const ERROR_CODES = {
   PROJECT_NOT_FOUND: { status: 404, retryable: false, description: 'No project with this name.' },
   PROJECT_EXISTS: { status: 409, retryable: false, description: 'A project with this name already exists.' },
   GIT_FETCH_FAILED: { status: 502, retryable: true, description: 'Cloning or fetching the repository of a project into its mirror failed or timed out (unreachable remote, bad credentials).' },
-  GIT_BAD_REF: { status: 400, retryable: false, description: 'A ref name, commit id or path is not valid for git (checked before git sees it).' },
+  GIT_BAD_REF: { status: 400, retryable: false, description: 'A ref name, commit id, path or clone URL is not valid for git (checked before git sees it).' },
   GIT_UNKNOWN_REF: { status: 404, retryable: false, description: 'The branch or tag does not exist in the repository of the project.' },
   GIT_UNKNOWN_COMMIT: { status: 404, retryable: false, description: 'The commit is not in the repository of the project (force-pushed away, or never pushed there).' },
   GIT_CHECKOUT_FAILED: { status: 500, retryable: true, description: 'The commit could not be checked out into a job workspace.' },

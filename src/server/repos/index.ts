@@ -1,0 +1,12 @@
+/**
+ * Project repositories on the server: per-project bare mirrors in `<dataDir>/repos/<id>.git`, kept
+ * by fetching (never re-cloning) the project's configured clone URL, and what is read from them —
+ * refs, files and commit facts at a commit, changed paths, and job workspaces with the exact commit.
+ *
+ *   createRepoMirrors({ dataDir, clock })  → RepoMirrors (sync, resolve, readFile, listFiles,
+ *                                            commitInfo, changedFiles, checkout, remove)
+ *   isValidRefName / isFullSha / isZeroSha   checks used before a value from outside reaches git
+ */
+export { createRepoMirrors, type RepoMirrors, type RepoMirrorsOptions, type MirrorProject, type CommitInfo } from './repo-mirrors.js';
+export { isValidRefName, isFullSha, isZeroSha } from './git-names.js';
+export { redactCredentials, type GitObserver } from './git-command.js';
