@@ -8,5 +8,5 @@
  *   isValidRefName / isFullSha / isZeroSha   checks used before a value from outside reaches git
  */
 export { createRepoMirrors, type RepoMirrors, type RepoMirrorsOptions, type MirrorProject, type CommitInfo } from './repo-mirrors.js';
-export { isValidRefName, isFullSha, isZeroSha } from './git-names.js';
+export { isValidRefName, assertRefName, isFullSha, isZeroSha } from './git-names.js';
 export { redactCredentials, type GitObserver } from './git-command.js';
