@@ -43,6 +43,16 @@ export const ERROR_CODES = {
   GIT_UNKNOWN_COMMIT: { status: 404, retryable: false, description: 'The commit is not in the repository of the project (force-pushed away, or never pushed there).' },
   GIT_CHECKOUT_FAILED: { status: 500, retryable: true, description: 'The commit could not be checked out into a job workspace.' },
   GIT_FAILED: { status: 500, retryable: true, description: 'A local git command on a project mirror failed or timed out.' },
+  WEBHOOK_BAD_SIGNATURE: { status: 401, retryable: false, description: "A webhook's signature (or GitLab token) is missing, malformed or wrong, or the project has no webhook secret; the delivery is recorded as rejected." },
+  WEBHOOK_FORGE_MISMATCH: { status: 400, retryable: false, description: 'A webhook arrived on the route of another forge than the one the project is configured for.' },
+  WEBHOOK_INVALID_PAYLOAD: { status: 400, retryable: false, description: 'An authenticated webhook body is not valid JSON or not the payload its event promises.' },
+  WEBHOOK_TOO_LARGE: { status: 413, retryable: false, description: 'A webhook body is larger than the server accepts (5 MiB).' },
+  RUN_NOT_FOUND: { status: 404, retryable: false, description: 'The project has no run with this number.' },
+  RUN_JOB_NOT_FOUND: { status: 404, retryable: false, description: 'The run has no job with this id.' },
+  RUN_BAD_INPUT: { status: 422, retryable: false, description: "The inputs of a manual/api run do not fit the inputs the pipeline declares; details list the diagnostics. No run is created." },
+  RUN_NOT_TRIGGERED: { status: 422, retryable: false, description: "The pipeline's `on` does not accept this manual/api run (e.g. no `on.manual` or a branch filter); no run is created." },
+  DELIVERY_NOT_FOUND: { status: 404, retryable: false, description: 'The project has no webhook delivery with this id.' },
+  LEASE_STALE: { status: 409, retryable: false, description: 'An agent called with a lease that has ended or been handed to another agent (lapsed without heartbeats, job finished, server restarted); the agent must drop the job.' },
   SERVER_START_FAILED: { status: 500, retryable: false, description: 'The server could not start (address in use, data directory not writable).' },
 } as const satisfies Record<string, ErrorCodeInfo>;
 

@@ -9,13 +9,16 @@ import type { Store } from '../store/index.js';
 import { createSqliteStore } from '../store/sqlite/index.js';
 import { createHttpApp } from './http/http-app.js';
 import { createLogger } from './logger.js';
+import { createRepoMirrors, type RepoMirrors } from './repos/index.js';
+import { createRunFromEvent } from './runs/index.js';
 import { createTokenAuthenticator, ensureAdminToken } from './tokens.js';
 
 /**
  * The composition root of `gantry server`: picks the store driver, wires authentication, the HTTP
  * app and (later) the scheduler and embedded agent, and owns the order of start and stop.
  *
- * Start: data dir → logger → store (migrated) → admin token → HTTP app → listen.
+ * Start: data dir → logger → store (migrated) → admin token → repo mirrors + run creator → HTTP app
+ *        (webhooks, triggers, API) → listen.
  * Stop:  stop accepting HTTP (in-flight requests finish) → stopTakingWork → drainRunningWork (up to
  *        shutdownGrace) → close the store. Idempotent; a failing step does not skip the later ones.
  */
@@ -35,6 +38,7 @@ export interface RunningServer {
   readonly url: string;
   readonly app: FastifyInstance;
   readonly store: Store;
+  readonly repos: RepoMirrors;
   readonly logger: Logger;
   stop(reason: string): Promise<void>;
 }
@@ -100,6 +104,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   });
   const file = join(config.dataDir, 'gantry.db');
   const store = await (options.openStore ?? ((f, c) => createSqliteStore({ file: f, clock: c })))(file, clock);
+  const repos = createRepoMirrors({ dataDir: config.dataDir, clock });
   let app: FastifyInstance;
   try {
     const { generated } = await ensureAdminToken(store.tokens, config.adminToken);
@@ -110,6 +115,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       logger,
       authenticators: [authenticator],
       readiness: [{ name: 'store', check: () => store.ping() }],
+      runs: { repos, createRun: createRunFromEvent({ store, repos, clock }) },
     });
   } catch (err) {
     await store.close();
@@ -142,5 +148,5 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     logger.info({ reason }, 'gantry server stopped');
     if (failures.length > 0) throw toGantryError(failures[0]);
   }
-  return { url, app, store, logger, stop };
+  return { url, app, store, repos, logger, stop };
 }

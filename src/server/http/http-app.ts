@@ -4,7 +4,11 @@ import type { Store } from '../../store/index.js';
 import { registerAuth, type Authenticator } from './auth.js';
 import { registerProblemHandlers } from './problem.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
+import { deliveryRoutes } from './routes/deliveries.js';
+import { webhookRoutes } from './routes/hooks.js';
 import { projectRoutes } from './routes/projects.js';
+import { runRoutes } from './routes/runs.js';
+import type { RunStarter } from './run-creator.js';
 import { zodValidatorCompiler } from './zod-schemas.js';
 
 export interface HttpAppOptions {
@@ -20,12 +24,19 @@ export interface HttpAppOptions {
    * type arrives as a Buffer in `request.body`.
    */
   readonly rawBodyRoutes?: (scope: FastifyInstance) => void;
+  /**
+   * Starting runs: with it, the webhook routes (`/hooks/{forge}/{project}`) and the trigger route
+   * (`POST /api/v1/projects/{project}/runs`) are mounted. The read routes need only the store.
+   */
+  readonly runs?: RunStarter;
+  /** Ids of deliveries that failed authentication (default random UUIDs). */
+  readonly newId?: () => string;
 }
 
 /**
  * The HTTP application, not listening: `inject()` in tests, `listen()` in the server.
  *
- * Layout: `/healthz`, `/readyz` · `/api/v1/*` (JSON API) · `/hooks/*` (raw-body scope). Every route
+ * Layout: `/healthz`, `/readyz` · `/api/v1/*` (JSON API) · `/hooks/*` (webhooks, raw-body scope). Every route
  * declares its permission; auth, errors and validation are registered once here, before any route.
  */
 export async function createHttpApp(options: HttpAppOptions): Promise<FastifyInstance> {
@@ -47,16 +58,19 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
   await app.register(
     async (api) => {
       projectRoutes(api, options.store);
+      runRoutes(api, options.store, options.runs);
+      deliveryRoutes(api, options.store);
     },
     { prefix: '/api/v1' },
   );
-  const rawBodyRoutes = options.rawBodyRoutes;
-  if (rawBodyRoutes) {
+  const { rawBodyRoutes, runs } = options;
+  if (rawBodyRoutes || runs) {
     await app.register(
       async (hooks) => {
         hooks.removeAllContentTypeParsers();
         hooks.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
-        rawBodyRoutes(hooks);
+        if (runs) webhookRoutes(hooks, { store: options.store, createRun: runs.createRun, newId: options.newId ?? (() => randomUUID()) });
+        rawBodyRoutes?.(hooks);
       },
       { prefix: '/hooks' },
     );

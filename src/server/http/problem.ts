@@ -19,6 +19,16 @@ const TITLES: Partial<Record<ErrorCode, string>> = {
   PROJECT_NOT_FOUND: 'Project not found',
   PROJECT_EXISTS: 'Project already exists',
   STORE_UNAVAILABLE: 'Store unavailable',
+  WEBHOOK_BAD_SIGNATURE: 'Bad webhook signature',
+  WEBHOOK_FORGE_MISMATCH: 'Wrong forge for this project',
+  WEBHOOK_INVALID_PAYLOAD: 'Invalid webhook payload',
+  WEBHOOK_TOO_LARGE: 'Webhook body too large',
+  RUN_NOT_FOUND: 'Run not found',
+  RUN_JOB_NOT_FOUND: 'Job not found',
+  RUN_BAD_INPUT: 'Invalid run inputs',
+  RUN_NOT_TRIGGERED: 'Event not accepted by the pipeline',
+  DELIVERY_NOT_FOUND: 'Delivery not found',
+  GIT_FETCH_FAILED: 'Repository unreachable',
   SYSTEM_INTERNAL: 'Internal error',
 };
 
@@ -34,6 +44,8 @@ export function problemOf(err: GantryError, requestId?: string, status?: number)
   };
   const fields = err.details?.problems;
   if (Array.isArray(fields) && err.code === 'API_INVALID_REQUEST') problem.problems = fields as Problem['problems'];
+  const diagnostics = err.details?.diagnostics;
+  if (Array.isArray(diagnostics) && (err.code === 'RUN_BAD_INPUT' || err.code === 'PIPELINE_INVALID')) problem.diagnostics = diagnostics as Problem['diagnostics'];
   if (requestId !== undefined) problem.requestId = requestId;
   return problem;
 }

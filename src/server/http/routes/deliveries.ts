@@ -1,0 +1,94 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { GantryError } from '../../../core/index.js';
+import type { Delivery, Store } from '../../../store/index.js';
+import type { DeliveryDetailView, DeliveryView } from '../../../api-client/index.js';
+import { bodyText } from '../delivery-record.js';
+import { projectParams } from '../run-schemas.js';
+import { requestSchema, responseSchema } from '../zod-schemas.js';
+import { projectOrThrow } from './runs.js';
+
+/** Webhook deliveries of a project, newest first, for inspection (and, later, replay). */
+const listQuery = z
+  .object({
+    before: z.coerce.number().int().min(1).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+  })
+  .strict();
+const deliveryParams = projectParams.extend({ id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) }).strict();
+
+const deliveryView = z.object({
+  id: z.number().int(),
+  forge: z.enum(['github', 'gitea', 'gitlab', 'generic']),
+  deliveryId: z.string(),
+  event: z.string(),
+  receivedAt: z.string(),
+  outcome: z.enum(['accepted', 'ignored', 'rejected', 'duplicate']),
+  reason: z.string().nullable(),
+  run: z.number().int().nullable(),
+  redeliveries: z.number().int(),
+});
+const deliveryDetailView = deliveryView.extend({
+  headers: z.record(z.string(), z.string()),
+  body: z.string(),
+  bodyEncoding: z.enum(['utf8', 'base64']),
+  bodyBytes: z.number().int(),
+});
+const deliveryList = z.object({ deliveries: z.array(deliveryView), nextCursor: z.number().int().nullable() });
+
+async function runNumber(store: Store, runId: number | null, cache: Map<number, number | null>): Promise<number | null> {
+  if (runId === null) return null;
+  if (!cache.has(runId)) cache.set(runId, (await store.runs.get(runId))?.number ?? null);
+  return cache.get(runId) ?? null;
+}
+
+function toView(d: Delivery, run: number | null): DeliveryView {
+  return {
+    id: d.id,
+    forge: d.forge,
+    deliveryId: d.deliveryId,
+    event: d.event,
+    receivedAt: new Date(d.receivedAt).toISOString(),
+    outcome: d.outcome,
+    reason: d.reason,
+    run,
+    redeliveries: d.redeliveries,
+  };
+}
+
+export function deliveryRoutes(app: FastifyInstance, store: Store): void {
+  const admin = { permission: 'admin' as const };
+  app.get(
+    '/projects/:name/deliveries',
+    { config: admin, schema: { params: requestSchema(projectParams), querystring: requestSchema(listQuery), response: { 200: responseSchema(deliveryList) } } },
+    async (request) => {
+      const { name } = request.params as z.output<typeof projectParams>;
+      const { before, limit } = request.query as z.output<typeof listQuery>;
+      const project = await projectOrThrow(store, name);
+      // One more than asked tells whether there is a next page.
+      const rows = await store.deliveries.listByProject(project.id, { limit: limit + 1, ...(before !== undefined && { beforeId: before }) });
+      const page = rows.slice(0, limit);
+      const cache = new Map<number, number | null>();
+      const deliveries: DeliveryView[] = [];
+      for (const d of page) deliveries.push(toView(d, await runNumber(store, d.runId, cache)));
+      return { deliveries, nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null };
+    },
+  );
+
+  app.get(
+    '/projects/:name/deliveries/:id',
+    { config: admin, schema: { params: requestSchema(deliveryParams), response: { 200: responseSchema(deliveryDetailView) } } },
+    async (request): Promise<DeliveryDetailView> => {
+      const { name, id } = request.params as z.output<typeof deliveryParams>;
+      const project = await projectOrThrow(store, name);
+      const delivery = await store.deliveries.get(id);
+      if (!delivery || delivery.projectId !== project.id) throw new GantryError('DELIVERY_NOT_FOUND', `project ${project.name} has no delivery ${id}`);
+      return {
+        ...toView(delivery, await runNumber(store, delivery.runId, new Map())),
+        headers: delivery.headers,
+        ...bodyText(delivery.body),
+        bodyBytes: delivery.body.length,
+      };
+    },
+  );
+}
