@@ -1,5 +1,8 @@
 import { ERROR_CODES, GantryError, type ErrorCode } from '../core/index.js';
-import type { CreateProjectRequest, HealthView, Problem, ProjectList, ProjectView } from './types.js';
+import type {
+  CreateProjectRequest, DeliveryDetailView, DeliveryList, HealthView, ListRunsQuery, LogPage, Problem, ProjectList, ProjectView,
+  RunDetailView, RunList, TriggerRunRequest,
+} from './types.js';
 
 export interface ApiClientOptions {
   /** e.g. `http://127.0.0.1:8080` (a trailing slash is fine). */
@@ -18,7 +21,33 @@ export interface ApiClient {
     list(): Promise<ProjectView[]>;
     get(name: string): Promise<ProjectView>;
   };
+  readonly runs: {
+    /** Newest first; pass `nextCursor` as `before` for the next page. */
+    list(project: string, query?: ListRunsQuery): Promise<RunList>;
+    get(project: string, number: number): Promise<RunDetailView>;
+    /** Starts a manual/api run (RUN_BAD_INPUT carries `details.diagnostics`). */
+    trigger(project: string, input: TriggerRunRequest): Promise<RunDetailView>;
+    /** A job's log lines with seq > `after`. */
+    logs(project: string, number: number, job: string, options?: { after?: number; limit?: number }): Promise<LogPage>;
+  };
+  readonly deliveries: {
+    list(project: string, options?: { before?: number; limit?: number }): Promise<DeliveryList>;
+    get(project: string, id: number): Promise<DeliveryDetailView>;
+  };
 }
+
+/** `?a=1&b=x` from the defined values; arrays are comma-joined. */
+function queryString(params: Record<string, string | number | readonly string[] | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined) continue;
+    search.set(key, Array.isArray(value) ? value.join(',') : String(value));
+  }
+  const text = search.toString();
+  return text === '' ? '' : `?${text}`;
+}
+
+const projectPath = (project: string): string => `/api/v1/projects/${encodeURIComponent(project)}`;
 
 function isProblem(value: unknown): value is Problem {
   return typeof value === 'object' && value !== null && typeof (value as Problem).code === 'string' && typeof (value as Problem).detail === 'string';
@@ -28,6 +57,7 @@ function errorFromProblem(problem: Problem): GantryError {
   const code: ErrorCode = problem.code in ERROR_CODES ? (problem.code as ErrorCode) : 'API_BAD_RESPONSE';
   const details: Record<string, unknown> = { status: problem.status };
   if (problem.problems) details.problems = problem.problems;
+  if (problem.diagnostics) details.diagnostics = problem.diagnostics;
   if (problem.requestId) details.requestId = problem.requestId;
   return new GantryError(code, problem.detail, { details });
 }
@@ -82,6 +112,18 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       create: (input) => request<ProjectView>('POST', '/api/v1/projects', input),
       list: async () => (await request<ProjectList>('GET', '/api/v1/projects')).projects,
       get: (name) => request<ProjectView>('GET', `/api/v1/projects/${encodeURIComponent(name)}`),
+    },
+    runs: {
+      list: (project, query = {}) =>
+        request<RunList>('GET', `${projectPath(project)}/runs${queryString({ status: query.status, branch: query.branch, event: query.event, before: query.before, limit: query.limit })}`),
+      get: (project, number) => request<RunDetailView>('GET', `${projectPath(project)}/runs/${number}`),
+      trigger: (project, input) => request<RunDetailView>('POST', `${projectPath(project)}/runs`, input),
+      logs: (project, number, job, options = {}) =>
+        request<LogPage>('GET', `${projectPath(project)}/runs/${number}/jobs/${encodeURIComponent(job)}/logs${queryString({ after: options.after, limit: options.limit })}`),
+    },
+    deliveries: {
+      list: (project, options = {}) => request<DeliveryList>('GET', `${projectPath(project)}/deliveries${queryString({ before: options.before, limit: options.limit })}`),
+      get: (project, id) => request<DeliveryDetailView>('GET', `${projectPath(project)}/deliveries/${id}`),
     },
   };
 }

@@ -57,6 +57,28 @@ function serverCommands(program: Command, run: (action: Action) => void): void {
   client(project.command('list').description('list projects').option('--json', 'as JSON'))
     .addHelpText('after', '\nExamples:\n  gantry project list\n  gantry project list --json --server http://ci.internal:8080')
     .action((flags) => run(async () => (await import('./commands/project.js')).projectListCommand(flags)));
+
+  client(program.command('runs').description("list a project's runs, newest first").argument('<project>', 'project name'))
+    .option('--status <status>', 'only runs in this status (comma-separated for several)')
+    .option('--branch <name>', 'only runs of this branch')
+    .option('--limit <n>', 'at most this many (default 50)')
+    .option('--json', 'as JSON')
+    .addHelpText('after', '\nExamples:\n  gantry runs web\n  gantry runs web --status failure,error --branch main --json')
+    .action((project: string, flags) => run(async () => (await import('./commands/runs.js')).runsCommand(project, flags)));
+  const runCmd = program.command('run').description('one run of a project');
+  client(runCmd.command('show').description('a run with its jobs, steps, statuses, timings and reasons').argument('<project>', 'project name').argument('<number>', 'run number'))
+    .option('--json', 'as JSON')
+    .addHelpText('after', '\nExamples:\n  gantry run show web 42\n  gantry run show web 42 --json')
+    .action((project: string, number: string, flags) => run(async () => (await import('./commands/runs.js')).runShowCommand(project, number, flags)));
+  client(program.command('trigger').description('start a run of a project now (default: its default branch)').argument('<project>', 'project name'))
+    .option('--branch <name>', 'branch to build')
+    .option('--tag <name>', 'tag to build')
+    .option('--sha <commit>', 'exact commit to build (full id)')
+    .option('--input <key=value>', 'input declared under on.manual.inputs (repeatable)', collect)
+    .addOption(new Option('--event <kind>', 'event kind of the run').choices(['manual', 'api']).default('manual'))
+    .option('--json', 'the run as JSON')
+    .addHelpText('after', '\nExamples:\n  gantry trigger web\n  gantry trigger web --branch release/1.2 --input target=production')
+    .action((project: string, flags) => run(async () => (await import('./commands/runs.js')).triggerCommand(project, flags)));
 }
 
 export function buildProgram(run: (action: Action) => void): Command {

@@ -1,0 +1,136 @@
+import { createApiClient, type ApiClient, type JobView, type RunDetailView, type RunView, type StatusName, type TriggerRunRequest } from '../../api-client/index.js';
+import { clientSettings, loadConfig } from '../../config/index.js';
+import { GantryError } from '../../core/index.js';
+import { EXIT } from '../exit-codes.js';
+import { parseKeyValues } from '../key-values.js';
+
+/** `gantry runs`, `gantry run show`, `gantry trigger`: runs on a server, through the API client. */
+export interface ClientFlags {
+  server?: string;
+  token?: string;
+}
+
+function connect(flags: ClientFlags): { api: ApiClient; server: string } {
+  const config = loadConfig(clientSettings, {
+    env: process.env,
+    flags: { server: flags.server, token: flags.token },
+    context: { cwd: process.cwd(), isTty: process.stdout.isTTY === true },
+  });
+  return { api: createApiClient({ baseUrl: config.server, token: config.token }), server: config.server };
+}
+
+/** The server's answer, with what to do about the common failures. */
+async function call<T>(server: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (!(err instanceof GantryError)) throw err;
+    const hints: Partial<Record<string, string>> = {
+      AUTH_REQUIRED: 'pass --token TOKEN or set GANTRY_TOKEN (the admin token the server printed at its first start)',
+      AUTH_INVALID_TOKEN: `the token is not known to ${server}: check --token / GANTRY_TOKEN`,
+      PROJECT_NOT_FOUND: 'list the projects with `gantry project list`',
+      RUN_NOT_FOUND: 'list the runs with `gantry runs PROJECT`',
+    };
+    const hint = hints[err.code];
+    if (!hint || typeof err.details?.hint === 'string') throw err;
+    throw new GantryError(err.code, err.message, { details: { ...err.details, hint }, cause: err });
+  }
+}
+
+function positiveInt(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new GantryError('CONFIG_INVALID', `${flag} "${value}": expected a whole number ≥ 1`);
+  return Number(value);
+}
+
+function duration(ms: number | null): string {
+  if (ms === null) return '-';
+  if (ms < 1000) return `${ms}ms`;
+  const s = ms / 1000;
+  return s < 60 ? `${s.toFixed(1)}s` : `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
+}
+
+const refOf = (run: RunView): string => run.tag ?? (run.baseBranch ? `${run.branch} → ${run.baseBranch}` : (run.branch ?? '-'));
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n') + '\n';
+}
+
+export interface RunsFlags extends ClientFlags {
+  status?: string;
+  branch?: string;
+  limit?: string;
+  json?: boolean;
+}
+
+export async function runsCommand(project: string, flags: RunsFlags): Promise<number> {
+  const { api, server } = connect(flags);
+  const limit = positiveInt('--limit', flags.limit);
+  const status = flags.status === undefined ? undefined : (flags.status.split(',').map((s) => s.trim()) as StatusName[]);
+  const page = await call(server, () =>
+    api.runs.list(project, { ...(status && { status }), ...(flags.branch !== undefined && { branch: flags.branch }), ...(limit !== undefined && { limit }) }),
+  );
+  if (flags.json) process.stdout.write(JSON.stringify(page.runs, null, 2) + '\n');
+  else if (page.runs.length === 0) process.stdout.write(`no runs of ${project} yet${status || flags.branch ? ' matching the filters' : ': push, or start one with `gantry trigger ' + project + '`'}\n`);
+  else {
+    const rows = [['#', 'STATUS', 'EVENT', 'REF', 'COMMIT', 'CREATED', 'TOOK', 'MESSAGE']];
+    for (const r of page.runs) {
+      rows.push([String(r.number), r.status, r.event, refOf(r), r.sha.slice(0, 8), r.createdAt.replace('T', ' ').slice(0, 19), duration(r.durationMs), (r.message ?? '').split('\n')[0]!.slice(0, 60)]);
+    }
+    process.stdout.write(table(rows));
+  }
+  return EXIT.ok;
+}
+
+function jobLines(job: JobView): string[] {
+  const lines = [`  ${job.id.padEnd(24)} ${job.status.padEnd(8)} ${duration(job.durationMs)}${job.reason ? `  (${job.reason})` : ''}`];
+  for (const step of job.steps) {
+    lines.push(`      ${String(step.index + 1).padStart(2)}. ${step.name.slice(0, 40).padEnd(40)} ${step.status.padEnd(8)} ${duration(step.durationMs)}${step.exitCode !== null && step.exitCode !== 0 ? `  exit ${step.exitCode}` : ''}`);
+  }
+  return lines;
+}
+
+export function describeRun(run: RunDetailView): string {
+  const lines = [`run #${run.number} of ${run.project}: ${run.status}`, `  ${run.event} ${refOf(run)} @ ${run.sha.slice(0, 12)}${run.message ? `  ${run.message.split('\n')[0]}` : ''}`];
+  if (run.author) lines.push(`  by ${run.author}${run.trigger.actor ? `, started by ${run.trigger.actor}` : ''}`);
+  const inputs = Object.entries(run.inputs);
+  if (inputs.length > 0) lines.push(`  inputs: ${inputs.map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  lines.push(`  created ${run.createdAt}${run.startedAt ? `, started ${run.startedAt}` : ''}${run.finishedAt ? `, took ${duration(run.durationMs)}` : ''}`);
+  if (run.reason) lines.push(...run.reason.split('\n').map((l, i) => (i === 0 ? `  reason: ${l}` : `    ${l}`)));
+  if (run.jobs.length > 0) lines.push('jobs:', ...run.jobs.flatMap(jobLines));
+  return lines.join('\n') + '\n';
+}
+
+export async function runShowCommand(project: string, number: string, flags: ClientFlags & { json?: boolean }): Promise<number> {
+  const n = positiveInt('NUMBER', number.replace(/^#/, ''))!;
+  const { api, server } = connect(flags);
+  const run = await call(server, () => api.runs.get(project, n));
+  process.stdout.write(flags.json ? JSON.stringify(run, null, 2) + '\n' : describeRun(run));
+  return EXIT.ok;
+}
+
+export interface TriggerFlags extends ClientFlags {
+  branch?: string;
+  tag?: string;
+  sha?: string;
+  input?: string[];
+  event?: 'manual' | 'api';
+  json?: boolean;
+}
+
+export async function triggerCommand(project: string, flags: TriggerFlags): Promise<number> {
+  const request: TriggerRunRequest = { event: flags.event ?? 'manual' };
+  if (flags.branch !== undefined) request.branch = flags.branch;
+  if (flags.tag !== undefined) request.tag = flags.tag;
+  if (flags.sha !== undefined) request.sha = flags.sha;
+  if (flags.input && flags.input.length > 0) request.inputs = parseKeyValues('--input', flags.input);
+  const { api, server } = connect(flags);
+  const run = await call(server, () => api.runs.trigger(project, request));
+  if (flags.json) process.stdout.write(JSON.stringify(run, null, 2) + '\n');
+  else {
+    process.stdout.write(`started run #${run.number} of ${project} (${run.event}, ${refOf(run)} @ ${run.sha.slice(0, 12)}): ${run.status}\n`);
+    process.stdout.write(`  details: gantry run show ${project} ${run.number}   (${server}/api/v1/projects/${project}/runs/${run.number})\n`);
+  }
+  return EXIT.ok;
+}

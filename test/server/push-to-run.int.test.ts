@@ -1,0 +1,104 @@
+// A real `gantry server` process, the real CLI, a real bare repository with Gantry's post-receive
+// hook: `git push` → hook → signed generic webhook → run, visible through `gantry runs` / `run show`.
+import assert from 'node:assert/strict';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, test } from 'node:test';
+import type { RunDetailView, RunView } from '../../src/api-client/index.js';
+import { createTestOrigin, type TestOrigin } from '../../src/server/repos/test-origin.js';
+import { PIPELINE } from './helpers/harness.js';
+
+const bin = fileURLToPath(new URL('../../bin/gantry.js', import.meta.url));
+const dataDir = mkdtempSync(join(tmpdir(), 'gantry-push-'));
+const SECRET = 'post-receive-secret';
+
+function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('GANTRY_')) env[key] = value;
+  return { ...env, ...extra };
+}
+
+function gantry(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [bin, ...args], { env: cleanEnv(env), timeout: 30_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
+    });
+  });
+}
+
+let server: ChildProcess;
+let origin: TestOrigin;
+let url = '';
+let env: Record<string, string>;
+let stderr = '';
+
+before(async () => {
+  origin = createTestOrigin();
+  server = spawn(process.execPath, [bin, 'server', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--log-format', 'json'], {
+    env: cleanEnv(),
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${stderr}`)), 20_000);
+    server.once('exit', (code) => reject(new Error(`server exited ${code}:\n${stderr}`)));
+    server.stderr!.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      const listening = /gantry server listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(stderr);
+      if (listening) {
+        url = listening[1]!;
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  const token = /^\s+(gantry_[A-Za-z0-9_-]+)$/m.exec(stderr)?.[1] ?? '';
+  env = { GANTRY_SERVER: url, GANTRY_TOKEN: token };
+});
+
+after(() => {
+  if (server.exitCode === null) server.kill('SIGKILL');
+  origin.cleanup();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+test('git push to a bare repository with the post-receive hook → run #1 of the pushed commit', async () => {
+  const add = await gantry(['project', 'add', 'site', '--repo', origin.bare, '--secret', SECRET], env);
+  assert.equal(add.code, 0, add.stderr);
+  const install = await gantry(['hooks', 'install', '--post-receive', '--server', url, '--project', 'site', '--repo', origin.bare, '--secret', SECRET]);
+  assert.equal(install.code, 0, install.stderr);
+
+  // The push returns after the post-receive hook has run (it notifies the server, bounded in time).
+  const sha = origin.commit({ '.gantry.yml': PIPELINE, 'index.html': '<h1>hi</h1>\n' }, { message: 'first page' });
+
+  const runs = await gantry(['runs', 'site', '--json'], env);
+  assert.equal(runs.code, 0, runs.stderr);
+  const list = JSON.parse(runs.stdout) as RunView[];
+  assert.equal(list.length, 1, runs.stdout);
+  assert.deepEqual([list[0]!.number, list[0]!.event, list[0]!.branch, list[0]!.sha, list[0]!.message], [1, 'push', 'main', sha, 'first page']);
+
+  const table = await gantry(['runs', 'site'], env);
+  assert.match(table.stdout, /^#\s+STATUS\s+EVENT\s+REF\s+COMMIT\s+CREATED\s+TOOK\s+MESSAGE\n1\s+\w+\s+push\s+main\s+[0-9a-f]{8}\s/);
+
+  const show = await gantry(['run', 'show', 'site', '1', '--json'], env);
+  assert.equal(show.code, 0, show.stderr);
+  const detail = JSON.parse(show.stdout) as RunDetailView;
+  assert.deepEqual(detail.jobs.map((j) => j.id), ['build', 'test']);
+  assert.ok(detail.trigger.delivery !== null, 'made by a webhook delivery');
+  const text = await gantry(['run', 'show', 'site', '1'], env);
+  assert.match(text.stdout, /^run #1 of site: \w+\n {2}push main @ [0-9a-f]{12} {2}first page\n/);
+  assert.match(text.stdout, /\njobs:\n {2}build\s/);
+});
+
+test('gantry trigger with an input → the next run; a bad input is a clear error', async () => {
+  const started = await gantry(['trigger', 'site', '--input', 'target=production'], env);
+  assert.equal(started.code, 0, started.stderr);
+  assert.match(started.stdout, /^started run #2 of site \(manual, main @ [0-9a-f]{12}\): \w+\n/);
+  const bad = await gantry(['trigger', 'site', '--input', 'target=moon'], env);
+  assert.equal(bad.code, 4);
+  assert.match(bad.stderr, /^gantry: error RUN_BAD_INPUT: the inputs do not fit \.gantry\.yml:\n\.gantry\.yml:\d+:\d+: error PIPELINE_BAD_INPUT .*moon/);
+  const missing = await gantry(['run', 'show', 'site', '9'], env);
+  assert.match(missing.stderr, /RUN_NOT_FOUND: project site has no run #9\n {2}hint: list the runs with `gantry runs PROJECT`/);
+});
