@@ -17,6 +17,8 @@ export interface AttemptsContext {
   /** The job's own signal: fail-fast or run cancel aborts it. */
   signal: AbortSignal;
   needs: Record<string, JobResultSummary>;
+  /** Attempt number to start at (default 1); a resumed run continues after a lost attempt. */
+  firstAttempt?: number;
   emit(event: RunEventInput): void;
   onAttempt(attempt: number): void;
   /** True once the run is failing fast or canceled: no further attempt is started. */
@@ -33,7 +35,7 @@ export interface AttemptsContext {
  */
 export async function runAttempts(ctx: AttemptsContext): Promise<Ending> {
   const { job, signal } = ctx;
-  for (let attempt = 1; ; attempt++) {
+  for (let attempt = Math.max(1, ctx.firstAttempt ?? 1); ; attempt++) {
     ctx.onAttempt(attempt);
     ctx.emit({ type: 'job:started', job: job.id, attempt });
     const outcome = await runAttempt(ctx, { attempt, needs: copyNeeds(ctx.needs), report: ctx.emit });

@@ -20,6 +20,26 @@ export interface RunOptions {
   estimates?: ReadonlyMap<string, number>;
   /** Which ready job starts first. Default 'critical-path'; 'file' (plan order) is for comparison. */
   order?: JobOrder;
+  /**
+   * Continue a run that was interrupted (server restart): jobs in `ended` keep their result and
+   * are neither run again nor announced again (no job events); the others run as usual, starting
+   * at `nextAttempt` (default 1).
+   */
+  resume?: RunResume;
+}
+
+export interface RunResume {
+  /** Jobs that had already ended, by plan job id. */
+  ended: ReadonlyMap<string, ResumedJob>;
+  /** First attempt number for a job that has not ended, e.g. n + 1 after attempt n was lost. */
+  nextAttempt?: ReadonlyMap<string, number>;
+}
+
+export interface ResumedJob {
+  status: Status;
+  reason?: string;
+  attempts: number;
+  outputs: Record<string, string>;
 }
 
 export interface JobResult {

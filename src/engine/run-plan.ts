@@ -30,6 +30,11 @@ import { runStatus } from './run-status.js';
  * - canceled (options.signal aborted): every running job is aborted, every job not started is
  *   skipped unless its condition calls always()/cancelled(); the run ends `canceled`.
  *
+ * Resume (options.resume, after a server restart): jobs that had already ended take their stored
+ * result back before anything is decided — silently, needs first, fail-fast flag included — so
+ * their dependents are decided as if the run had never stopped; the others start at their
+ * `nextAttempt`.
+ *
  * All of this happens on the one JavaScript thread: state changes are synchronous, and the only
  * awaits are the executor and the backoff sleep, so no locks are needed. Decisions are processed
  * from a work list rather than by recursion, so a long chain of skips cannot overflow the stack.
@@ -75,6 +80,7 @@ class PlanRun {
   #advancing = false;
   #failFastBy: string | undefined;
   #canceled = false;
+  #cancelReason = 'run canceled';
   #listenerError: unknown;
   #finished = false;
   #startedAt = 0;
@@ -100,9 +106,12 @@ class PlanRun {
     const jobs = this.#plan.jobs.map((job) => ({ id: job.id, name: job.name, needs: [...job.needs] }));
     this.#emit({ type: 'run:started', jobs });
     const signal = this.#options.signal;
-    if (signal?.aborted) this.#canceled = true;
-    else signal?.addEventListener('abort', this.#onCancel, { once: true });
+    if (signal?.aborted) {
+      this.#canceled = true;
+      this.#cancelReason = cancelReasonOf(signal);
+    } else signal?.addEventListener('abort', this.#onCancel, { once: true });
     for (const state of this.#jobs) this.#failInvalid(state);
+    this.#restoreEnded();
     for (const state of this.#jobs) if (state.phase === 'pending' && state.pendingNeeds === 0) this.#toDecide.push(state);
     this.#advance();
     return done.then((result) => {
@@ -117,6 +126,24 @@ class PlanRun {
     const unknown = this.#graph.unknownNeeds.get(state.index);
     if (unknown) this.#end(state, { status: 'error', reason: `needs unknown job ${unknown.map((id) => `'${id}'`).join(', ')}` });
     else if (this.#graph.blocked.has(state.index)) this.#end(state, { status: 'error', reason: 'needs form a cycle' });
+  }
+
+  /** A resumed run: jobs that had ended take their result back silently, needs before dependents. */
+  #restoreEnded(): void {
+    const ended = this.#options.resume?.ended;
+    if (!ended || ended.size === 0) return;
+    let left = this.#jobs.filter((state) => state.phase === 'pending' && ended.has(state.job.id));
+    while (left.length > 0) {
+      const waiting = new Set(left);
+      let ready = left.filter((state) => this.#graph.needs[state.index]!.every((i) => !waiting.has(this.#jobs[i]!)));
+      if (ready.length === 0) ready = left;
+      for (const state of ready) {
+        const result = ended.get(state.job.id)!;
+        state.attempts = result.attempts;
+        this.#end(state, { status: result.status, reason: result.reason, outputs: { ...result.outputs } }, true);
+      }
+      left = left.filter((state) => state.phase !== 'ended');
+    }
   }
 
   /** Processes decisions and fills free slots until nothing more can happen right now. */
@@ -172,6 +199,7 @@ class PlanRun {
       clock: this.#clock,
       signal: state.controller.signal,
       needs: buildNeedsContext(needs),
+      firstAttempt: this.#options.resume?.nextAttempt?.get(state.job.id) ?? 1,
       emit: (event) => this.#emit(event),
       onAttempt: (attempt) => (state.attempts = attempt),
       stopRetrying: () => this.#canceled || this.#failFastBy !== undefined,
@@ -184,7 +212,8 @@ class PlanRun {
     });
   }
 
-  #end(state: JobState, ending: Ending): void {
+  /** `silent`: a resumed job's stored result — recorded, not announced again. */
+  #end(state: JobState, ending: Ending, silent = false): void {
     if (state.phase === 'ended') return;
     state.phase = 'ended';
     state.status = ending.status;
@@ -195,7 +224,9 @@ class PlanRun {
     this.#ended++;
     this.#propagateTrouble(state);
     const { job } = state;
-    if (ending.status === 'skipped') this.#emit({ type: 'job:skipped', job: job.id, reason: ending.reason ?? 'skipped' });
+    if (silent) {
+      // announced by the run before the restart
+    } else if (ending.status === 'skipped') this.#emit({ type: 'job:skipped', job: job.id, reason: ending.reason ?? 'skipped' });
     else {
       this.#emit({
         type: 'job:finished',
@@ -233,7 +264,8 @@ class PlanRun {
   readonly #onCancel = (): void => {
     if (this.#canceled) return;
     this.#canceled = true;
-    for (const state of this.#jobs) if (state.phase === 'running') this.#abortJob(state, 'run canceled');
+    this.#cancelReason = cancelReasonOf(this.#options.signal);
+    for (const state of this.#jobs) if (state.phase === 'running') this.#abortJob(state, this.#cancelReason);
     this.#requeueForDecision();
     this.#advance();
   };
@@ -266,7 +298,7 @@ class PlanRun {
       };
       statuses[state.job.id] = state.status;
     }
-    const { status, reason } = runStatus(this.#jobs.map(endedOf), this.#canceled);
+    const { status, reason } = runStatus(this.#jobs.map(endedOf), this.#canceled, this.#cancelReason);
     const durationMs = Math.max(0, this.#clock.monotonic() - this.#startedAt);
     this.#emit({ type: 'run:finished', status, durationMs, jobs: statuses, ...(reason === undefined ? {} : { reason }) });
     this.#finished = true;
@@ -302,6 +334,12 @@ function newJobState(job: PlanJob, index: number, pendingNeeds: number): JobStat
     failedUpTo: false,
     troubledUpTo: false,
   };
+}
+
+/** A string given to `abort(reason)` is the cancel reason people see; anything else is generic. */
+function cancelReasonOf(signal: AbortSignal | undefined): string {
+  const reason: unknown = signal?.reason;
+  return typeof reason === 'string' && reason.trim() !== '' ? reason : 'run canceled';
 }
 
 function endedOf(state: JobState): EndedJob {

@@ -1,0 +1,267 @@
+import { systemClock, type Clock } from '../core/index.js';
+import type { Plan } from '../pipeline/index.js';
+import type { Project, Run, Store } from '../store/index.js';
+import type { AgentPort } from './agent-port.js';
+import { JobQueue } from './queue/job-queue.js';
+import { pickNext, type QueueCandidate } from './queue/pick-next.js';
+import { priorityClassOf } from './queue/priority-class.js';
+import { startRunExecution, type RunExecution } from './run-execution.js';
+import { silentLogger, type EngineLogger } from './run-recorder.js';
+
+export interface RunServiceOptions {
+  store: Pick<Store, 'runs' | 'logs' | 'projects'>;
+  clock?: Clock;
+  logger?: EngineLogger;
+  /** How long a lease lives without a heartbeat. */
+  leaseTtlMs: number;
+  /** Wait that lifts a queued job or run by one priority class (default 60 s). */
+  agingStepMs?: number;
+  limits?: {
+    /** Runs running at once over all projects; null = no limit (projects' own limits still apply). */
+    maxConcurrentRuns?: number | null;
+    /** Jobs leased at once over all agents; null = the agents' capacity is the limit. */
+    maxRunningJobs?: number | null;
+  };
+  /** Also look for queued runs this often, for runs stored without `kick()` (default 1 s). */
+  pollIntervalMs?: number;
+}
+
+/**
+ * Executes stored runs: the engine side of the server.
+ *
+ * Lifecycle: `start` resumes runs the store says are `running` (the server stopped during them),
+ * then starts queued runs as limits allow — on `kick()` (the intake calls it after storing a run),
+ * when a run ends, and every `pollIntervalMs`. A queued run starts by compare-and-set
+ * (`queued` → `running`), so two services on one store never start it twice. Runs held back by a
+ * limit keep `queued` with the reason ("project limit 2 reached").
+ * Agents take the jobs through `agentPort` (the JobQueue).
+ *
+ * Stop (server shutdown): `stopTakingWork` — no run starts and no job is leased any more;
+ * `drain(grace, reason)` — waits up to `grace` for leased jobs to end, then cancels the runs that
+ * still have one (jobs and run end `canceled` with `reason`); `close` — waits for those runs to be
+ * recorded, then detaches the rest: they stay `running` with their unleased jobs `queued`, and the
+ * next start resumes them. Not reentrant: one start, one stop.
+ */
+export interface RunService {
+  readonly agentPort: AgentPort;
+  start(): Promise<void>;
+  kick(): void;
+  /** Cancels a run executing here; false when it is not. */
+  cancelRun(runId: number, reason: string): boolean;
+  stopTakingWork(): void;
+  drain(graceMs: number, reason: string): Promise<void>;
+  close(): Promise<void>;
+  /** Runs executing in this process. */
+  activeRuns(): number[];
+  /** Resolves when the run's execution here ended (tests; resolves at once when not executing). */
+  settled(runId: number): Promise<void>;
+}
+
+interface Active {
+  projectId: number;
+  controller: AbortController;
+  execution: Promise<RunExecution | undefined>;
+  done: Promise<void>;
+}
+
+export function createRunService(options: RunServiceOptions): RunService {
+  return new Service(options);
+}
+
+class Service implements RunService {
+  readonly agentPort: JobQueue;
+  readonly #options: RunServiceOptions;
+  readonly #clock: Clock;
+  readonly #logger: EngineLogger;
+  readonly #active = new Map<number, Active>();
+  readonly #canceledForShutdown = new Set<number>();
+  #admitting = false;
+  #admitAgain = false;
+  #accepting = false;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(options: RunServiceOptions) {
+    this.#options = options;
+    this.#clock = options.clock ?? systemClock;
+    this.#logger = options.logger ?? silentLogger;
+    this.agentPort = new JobQueue({
+      logs: options.store.logs,
+      clock: this.#clock,
+      leaseTtlMs: options.leaseTtlMs,
+      agingStepMs: this.#agingStepMs,
+      globalJobLimit: options.limits?.maxRunningJobs ?? null,
+    });
+  }
+
+  get #agingStepMs(): number {
+    return this.#options.agingStepMs ?? 60_000;
+  }
+
+  async start(): Promise<void> {
+    this.#accepting = true;
+    const interrupted = await this.#options.store.runs.listByStatus(['running']);
+    for (const run of interrupted) {
+      const project = await this.#options.store.projects.getById(run.projectId);
+      if (project) this.#launch(run, project, true);
+    }
+    const poll = this.#options.pollIntervalMs ?? 1000;
+    this.#timer = setInterval(() => this.kick(), poll);
+    this.#timer.unref?.();
+    this.kick();
+  }
+
+  kick(): void {
+    if (!this.#accepting) return;
+    if (this.#admitting) {
+      this.#admitAgain = true;
+      return;
+    }
+    this.#admitting = true;
+    void (async () => {
+      try {
+        do {
+          this.#admitAgain = false;
+          await this.#admit();
+        } while (this.#admitAgain && this.#accepting);
+      } catch (err) {
+        this.#logger.error({ err }, 'could not start queued runs');
+      } finally {
+        this.#admitting = false;
+      }
+    })();
+  }
+
+  cancelRun(runId: number, reason: string): boolean {
+    const active = this.#active.get(runId);
+    if (!active) return false;
+    active.controller.abort(reason);
+    return true;
+  }
+
+  stopTakingWork(): void {
+    this.#accepting = false;
+    clearInterval(this.#timer);
+    this.agentPort.stopLeasing();
+  }
+
+  async drain(graceMs: number, reason: string): Promise<void> {
+    this.stopTakingWork();
+    const timeout = new AbortController();
+    await Promise.race([this.agentPort.whenNoLeases(), this.#clock.sleep(graceMs, timeout.signal).catch(() => undefined)]);
+    timeout.abort();
+    for (const runId of this.agentPort.leasedRuns()) {
+      this.#canceledForShutdown.add(runId);
+      this.cancelRun(runId, reason);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.stopTakingWork();
+    // Canceled runs end once their agents answer (or their leases lapse): wait for that, bounded.
+    const canceled = [...this.#canceledForShutdown].map((id) => this.#active.get(id)?.done).filter((d) => d !== undefined);
+    const limit = new AbortController();
+    await Promise.race([Promise.all(canceled), this.#clock.sleep(this.#options.leaseTtlMs + 1000, limit.signal).catch(() => undefined)]);
+    limit.abort();
+    for (const active of this.#active.values()) {
+      const execution = await active.execution;
+      if (!execution) continue;
+      await execution.recorder.flush();
+      execution.recorder.detach();
+    }
+    this.agentPort.close();
+  }
+
+  activeRuns(): number[] {
+    return [...this.#active.keys()];
+  }
+
+  settled(runId: number): Promise<void> {
+    return this.#active.get(runId)?.done ?? Promise.resolve();
+  }
+
+  #launch(run: Run, project: Project, resume: boolean): void {
+    if (this.#active.has(run.id)) return;
+    const controller = new AbortController();
+    if (!run.plan) {
+      void this.#options.store.runs.update(run.id, { status: 'error', reason: 'the run has no compiled plan' }, { ifStatus: ['running'] });
+      return;
+    }
+    const execution = startRunExecution({
+      run: run as Run & { plan: Plan },
+      project,
+      store: this.#options.store,
+      queue: this.agentPort,
+      clock: this.#clock,
+      logger: this.#logger,
+      signal: controller.signal,
+      resume,
+    }).catch((err: unknown) => {
+      this.#logger.error({ err, runId: run.id }, 'could not start the run');
+      return undefined;
+    });
+    const done = execution.then((e) => e?.done).finally(() => {
+      this.#active.delete(run.id);
+      this.kick();
+    });
+    this.#active.set(run.id, { projectId: project.id, controller, execution, done });
+  }
+
+  /** One pass: start queued runs in policy order while limits allow; store why the others wait. */
+  async #admit(): Promise<void> {
+    const { store, limits } = this.#options;
+    const queued = (await store.runs.listByStatus(['queued'], { limit: 1000 })).filter((run) => run.plan !== null && !this.#active.has(run.id));
+    if (queued.length === 0) return;
+    const projects = new Map<number, Project>();
+    for (const run of queued) {
+      if (projects.has(run.projectId)) continue;
+      const project = await store.projects.getById(run.projectId);
+      if (project) projects.set(project.id, project);
+    }
+    let candidates = queued.filter((run) => projects.has(run.projectId)).map((run) => this.#candidate(run, projects.get(run.projectId)!));
+    while (candidates.length > 0 && this.#accepting) {
+      const { next, reasons } = pickNext(candidates, this.#clock.now(), this.#runningCounts(), {
+        agingStepMs: this.#agingStepMs,
+        globalLimit: limits?.maxConcurrentRuns ?? null,
+        projectLimit: (id) => projects.get(id)?.settings.maxConcurrentRuns,
+        agentLabels: [],
+        noun: 'run',
+      });
+      if (!next) {
+        await this.#storeReasons(candidates, reasons);
+        return;
+      }
+      candidates = candidates.filter((c) => c !== next);
+      const started = await store.runs.update(next.run.id, { status: 'running', reason: null }, { ifStatus: ['queued'] });
+      if (started && this.#accepting) this.#launch(started, projects.get(started.projectId)!, false);
+    }
+  }
+
+  #candidate(run: Run, project: Project): QueueCandidate & { run: Run } {
+    return {
+      key: String(run.id),
+      projectId: run.projectId,
+      priorityClass: priorityClassOf({ kind: run.trigger.kind, branch: run.branch, defaultBranch: project.defaultBranch }),
+      projectPriority: project.settings.priority,
+      enqueuedAt: run.createdAt,
+      runOrder: run.id,
+      rank: 0,
+      seq: run.id,
+      labels: [],
+      run,
+    };
+  }
+
+  #runningCounts(): { total: number; byProject: Map<number, number> } {
+    const byProject = new Map<number, number>();
+    for (const active of this.#active.values()) byProject.set(active.projectId, (byProject.get(active.projectId) ?? 0) + 1);
+    return { total: this.#active.size, byProject };
+  }
+
+  async #storeReasons(candidates: readonly (QueueCandidate & { run: Run })[], reasons: Map<string, string>): Promise<void> {
+    for (const candidate of candidates) {
+      const reason = reasons.get(candidate.key);
+      if (reason === undefined || reason === candidate.run.reason) continue;
+      await this.#options.store.runs.update(candidate.run.id, { reason }, { ifStatus: ['queued'] });
+    }
+  }
+}
