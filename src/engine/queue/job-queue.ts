@@ -261,7 +261,6 @@ export class JobQueue implements AgentPort {
       entry.resolve(entry.cancel ? { status: 'canceled', outputs: {}, reason } : { status: 'error', failureKind: 'infrastructure', outputs: {}, reason });
       this.#changed();
     }, Math.max(1, ms));
-    entry.timer.unref?.();
   }
 
   #remove(entry: Entry): void {
