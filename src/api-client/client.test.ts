@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test';
 import { loadConfig, serverSettings } from '../config/index.js';
 import { GantryError } from '../core/index.js';
 import { startServer, type RunningServer } from '../server/index.js';
+import { createTestOrigin } from '../server/repos/test-origin.js';
 import { createApiClient } from './index.js';
 
 const TOKEN = 'client-test-admin-token';
@@ -81,5 +82,31 @@ test('something that is not Gantry → API_BAD_RESPONSE', async () => {
     assert.match(err.message, /answered 404/);
   } finally {
     other.close();
+  }
+});
+
+test('runs: trigger, list with filters, get, logs, deliveries (startServer wires mirrors and the run creator)', async () => {
+  const origin = createTestOrigin();
+  try {
+    const pipeline = 'version: 1\non:\n  push: {}\n  manual: { inputs: { level: { default: low, options: [low, high] } } }\n  api: {}\njobs:\n  only:\n    steps: [{ run: "true" }]\n';
+    const sha = origin.commit({ '.gantry.yml': pipeline }, { message: 'client test' });
+    const api = createApiClient({ baseUrl: server.url, token: TOKEN });
+    await api.projects.create({ name: 'runs-one', repoUrl: origin.bare });
+    const run = await api.runs.trigger('runs-one', { event: 'manual', inputs: { level: 'high' } });
+    assert.deepEqual([run.number, run.sha, run.inputs, run.jobs.map((j) => j.id)], [1, sha, { level: 'high' }, ['only']]);
+    await api.runs.trigger('runs-one', {});
+    assert.deepEqual((await api.runs.list('runs-one')).runs.map((r) => [r.number, r.event]), [[2, 'api'], [1, 'manual']]);
+    assert.deepEqual((await api.runs.list('runs-one', { event: 'manual', status: ['queued', 'running'] })).runs.map((r) => r.number), [1]);
+    const page = await api.runs.list('runs-one', { limit: 1 });
+    assert.deepEqual([page.runs.map((r) => r.number), page.nextCursor], [[2], 2]);
+    assert.equal((await api.runs.get('runs-one', 1)).message, 'client test');
+    assert.deepEqual(await api.runs.logs('runs-one', 1, 'only', { after: 0 }), { lines: [], next: 0 });
+    const bad = await rejectsWith(api.runs.trigger('runs-one', { event: 'manual', inputs: { level: 'extreme' } }), 'RUN_BAD_INPUT');
+    assert.equal((bad.details?.diagnostics as { code: string }[])[0]?.code, 'PIPELINE_BAD_INPUT');
+    await rejectsWith(api.runs.get('runs-one', 3), 'RUN_NOT_FOUND');
+    assert.deepEqual(await api.deliveries.list('runs-one'), { deliveries: [], nextCursor: null });
+    await rejectsWith(api.deliveries.get('runs-one', 1), 'DELIVERY_NOT_FOUND');
+  } finally {
+    origin.cleanup();
   }
 });
