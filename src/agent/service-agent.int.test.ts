@@ -11,7 +11,8 @@ import { createTestOrigin } from '../server/repos/test-origin.js';
 import { createRunFromEvent } from '../server/runs/index.js';
 import type { Run, Store } from '../store/index.js';
 import { openTempSqliteStore } from '../store/sqlite/index.js';
-import { createEmbeddedAgent, type EmbeddedAgent } from './index.js';
+import { createEmbeddedAgent } from './index.js';
+import { finished, harness } from '../../test/helpers/service-harness.js';
 
 /*
  * The vertical slice with real parts: a run stored `queued` (by the intake, from a real git push)
@@ -26,54 +27,6 @@ function compile(yaml: string, sha = 'c'.repeat(40)): Plan {
   assert.ok(compiled.plan, JSON.stringify(compiled.diagnostics));
   return compiled.plan;
 }
-
-export async function harness(t: TestContext, options: { capacity?: number; leaseTtlMs?: number } = {}) {
-  const temp = await openTempSqliteStore();
-  const work = mkdtempSync(join(tmpdir(), 'gantry-agent-'));
-  const parts: { service: RunService; agent: EmbeddedAgent }[] = [];
-  t.after(async () => {
-    for (const { service, agent } of parts) {
-      service.stopTakingWork();
-      await agent.stop({ drain: false });
-      await service.close();
-    }
-    await temp.cleanup();
-    rmSync(work, { recursive: true, force: true });
-  });
-  const start = async (store: Store = temp.store) => {
-    const service = createRunService({ store, leaseTtlMs: options.leaseTtlMs ?? 1000, pollIntervalMs: 50 });
-    const agent = createEmbeddedAgent({
-      port: service.agentPort,
-      capacity: options.capacity ?? 2,
-      workRoot: join(work, `agent-${parts.length}`),
-      checkout: async () => assert.fail('no checkout expected'),
-    });
-    parts.push({ service, agent });
-    await service.start();
-    agent.start();
-    return { service, agent };
-  };
-  const project = await temp.store.projects.create({ name: 'demo', repoUrl: '/nonexistent', forge: 'generic' });
-  const queue = (plan: Plan): Promise<Run> =>
-    temp.store.runs.create({ projectId: project.id, event: plan.event, trigger: { kind: plan.event.name }, plan });
-  return { temp, store: temp.store, project, start, queue, work };
-}
-
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-export const finished = (store: Store, runId: number) =>
-  waitFor(`run ${runId} to finish`, async () => {
-    const run = await store.runs.get(runId);
-    return run && ['success', 'failure', 'canceled', 'error', 'skipped'].includes(run.status) ? run : undefined;
-  });
 
 test('a pushed commit becomes a queued run that runs to success: checkout, needs outputs, steps, exit codes, logs in order', async (t) => {
   const origin = createTestOrigin();

@@ -74,6 +74,7 @@ export class JobQueue implements AgentPort {
   readonly #idle: (() => void)[] = [];
   #seq = 0;
   #paused = false;
+  #closed = false;
   #refreshScheduled = false;
 
   constructor(options: JobQueueOptions) {
@@ -104,7 +105,7 @@ export class JobQueue implements AgentPort {
 
   async lease(request: LeaseRequest, signal: AbortSignal): Promise<Lease | undefined> {
     this.#seen(request.agentId, request.labels);
-    if (signal.aborted) return undefined;
+    if (signal.aborted || this.#closed) return undefined;
     return new Promise<Lease | undefined>((resolve) => {
       const waiter: Waiter = { request, resolve: () => undefined };
       const onAbort = () => {
@@ -188,15 +189,19 @@ export class JobQueue implements AgentPort {
     return new Promise((resolve) => this.#idle.push(resolve));
   }
 
-  /** Shutdown: stop the lease timers and answer waiting agents `undefined`. Outcomes no longer matter. */
+  /**
+   * Shutdown: stop the lease timers, answer waiting agents `undefined`, and reject every later call
+   * as LEASE_STALE (what agents would see from a server that is gone). Outcomes no longer matter.
+   */
   close(): void {
     this.#paused = true;
+    this.#closed = true;
     for (const entry of this.#entries.values()) clearTimeout(entry.timer);
     for (const waiter of this.#waiters.splice(0)) waiter.resolve(undefined);
   }
 
   #held(leaseId: string, epoch: number): Entry {
-    const entry = this.#entries.get(leaseId);
+    const entry = this.#closed ? undefined : this.#entries.get(leaseId);
     if (!entry || entry.state !== 'leased' || entry.epoch !== epoch) {
       const current = entry?.state === 'leased' ? entry.epoch : undefined;
       throw new GantryError('LEASE_STALE', `lease ${leaseId} epoch ${epoch} is not held (${current === undefined ? 'it ended' : `current epoch ${current}`})`, {
