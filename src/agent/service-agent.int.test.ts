@@ -1,15 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import { systemClock } from '../core/index.js';
-import { createRunService, type RunService } from '../engine/index.js';
+import { createRunService } from '../engine/index.js';
 import { compilePipeline, loadPipeline, type Plan } from '../pipeline/index.js';
 import { createRepoMirrors } from '../server/repos/index.js';
 import { createTestOrigin } from '../server/repos/test-origin.js';
 import { createRunFromEvent } from '../server/runs/index.js';
-import type { Run, Store } from '../store/index.js';
 import { openTempSqliteStore } from '../store/sqlite/index.js';
 import { createEmbeddedAgent } from './index.js';
 import { finished, harness } from '../../test/helpers/service-harness.js';
