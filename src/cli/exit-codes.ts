@@ -1,4 +1,4 @@
-import type { ErrorCode, Status } from '../core/index.js';
+import { ERROR_CODES, type ErrorCode, type Status } from '../core/index.js';
 
 /**
  * Process exit codes of every `gantry` command (documented in docs/cli.md).
@@ -8,7 +8,7 @@ export const EXIT = {
   ok: 0,
   /** The run (or lint) found a failure: a job failed or was canceled by fail-fast. */
   failed: 1,
-  /** Bad flags or arguments. */
+  /** Bad flags or arguments, or a request the server refused as wrong (4xx: token, name, input). */
   usage: 2,
   /** The pipeline file has errors. */
   invalidPipeline: 3,
@@ -20,20 +20,15 @@ export const EXIT = {
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
-const USAGE_CODES: ReadonlySet<ErrorCode> = new Set([
-  'CONFIG_INVALID',
-  'EXEC_UNKNOWN_JOB',
-  'EXEC_NOTHING_TO_RUN',
-  'HOOKS_NOT_A_REPOSITORY',
-  'HOOKS_NOT_BARE',
-  'HOOKS_FOREIGN_HOOK',
-]);
-
-/** Exit code for a GantryError that ends a command. */
+/**
+ * Exit code for a GantryError that ends a command. The registry's HTTP status says whose fault it
+ * is: 4xx means what the user gave was wrong (a flag, a token, a name, an input) — exit 2; 5xx means
+ * Gantry or the server could not do it (unreachable, spawn failed) — exit 4.
+ */
 export function exitCodeForError(code: ErrorCode): ExitCode {
   if (code === 'PIPELINE_INVALID' || code === 'PIPELINE_NOT_FOUND') return EXIT.invalidPipeline;
-  if (USAGE_CODES.has(code)) return EXIT.usage;
-  return EXIT.system;
+  const status = ERROR_CODES[code].status;
+  return status >= 400 && status < 500 ? EXIT.usage : EXIT.system;
 }
 
 /** Exit code for a finished run. */

@@ -19,6 +19,10 @@ test('exit codes follow the documented table', () => {
   assert.equal(exitCodeForError('PIPELINE_INVALID'), 3);
   assert.equal(exitCodeForError('CONFIG_INVALID'), 2);
   assert.equal(exitCodeForError('SYSTEM_INTERNAL'), 4);
+  assert.equal(exitCodeForError('AUTH_INVALID_TOKEN'), 2, 'a wrong token is the caller\'s to fix');
+  assert.equal(exitCodeForError('EXEC_UNKNOWN_JOB'), 2);
+  assert.equal(exitCodeForError('API_UNREACHABLE'), 4);
+  assert.equal(exitCodeForError('RUNNER_SPAWN_FAILED'), 4);
 });
 
 test('--parallel must be a whole number ≥ 1', () => {

@@ -91,18 +91,18 @@ test('gantry project add, then list --json (server and token from the environmen
 
 test('a duplicate or invalid project is a clear error', async () => {
   const dup = await gantry(['project', 'add', 'demo', '--repo', '/srv/demo.git', '--server', url, '--token', token]);
-  assert.equal(dup.code, 4);
+  assert.equal(dup.code, 2);
   assert.match(dup.stderr, /^gantry: error PROJECT_EXISTS: a project named "demo" already exists/);
   const bad = await gantry(['project', 'add', 'Bad', '--repo', '-oProxyCommand=x', '--server', url, '--token', token]);
   assert.match(bad.stderr, /API_INVALID_REQUEST: name: .*; repoUrl: must not start with "-"/);
 });
 
-test('a wrong or missing token: clear error, hint and exit code 4', async () => {
+test('a wrong or missing token: clear error, hint and exit code 2', async () => {
   const wrong = await gantry(['project', 'list', '--server', url, '--token', 'gantry_wrong']);
-  assert.equal(wrong.code, 4);
+  assert.equal(wrong.code, 2);
   assert.match(wrong.stderr, /^gantry: error AUTH_INVALID_TOKEN: the API token is not valid\n {2}hint: the token is not known to http:/);
   const missing = await gantry(['project', 'list', '--server', url]);
-  assert.equal(missing.code, 4);
+  assert.equal(missing.code, 2);
   assert.match(missing.stderr, /AUTH_REQUIRED[\s\S]*hint: pass --token TOKEN or set GANTRY_TOKEN/);
 });
 
