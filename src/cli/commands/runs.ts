@@ -1,41 +1,11 @@
-import { createApiClient, type ApiClient, type JobView, type RunDetailView, type RunView, type StatusName, type TriggerRunRequest } from '../../api-client/index.js';
-import { clientSettings, loadConfig } from '../../config/index.js';
+import type { JobView, RunDetailView, RunView, StatusName, TriggerRunRequest } from '../../api-client/index.js';
 import { GantryError } from '../../core/index.js';
 import { EXIT } from '../exit-codes.js';
 import { parseKeyValues } from '../key-values.js';
+import { connect, type ClientFlags } from '../api-session.js';
+import { formatTable } from '../render/table.js';
 
 /** `gantry runs`, `gantry run show`, `gantry trigger`: runs on a server, through the API client. */
-export interface ClientFlags {
-  server?: string;
-  token?: string;
-}
-
-function connect(flags: ClientFlags): { api: ApiClient; server: string } {
-  const config = loadConfig(clientSettings, {
-    env: process.env,
-    flags: { server: flags.server, token: flags.token },
-    context: { cwd: process.cwd(), isTty: process.stdout.isTTY === true },
-  });
-  return { api: createApiClient({ baseUrl: config.server, token: config.token }), server: config.server };
-}
-
-/** The server's answer, with what to do about the common failures. */
-async function call<T>(server: string, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (err) {
-    if (!(err instanceof GantryError)) throw err;
-    const hints: Partial<Record<string, string>> = {
-      AUTH_REQUIRED: 'pass --token TOKEN or set GANTRY_TOKEN (the admin token the server printed at its first start)',
-      AUTH_INVALID_TOKEN: `the token is not known to ${server}: check --token / GANTRY_TOKEN`,
-      PROJECT_NOT_FOUND: 'list the projects with `gantry project list`',
-      RUN_NOT_FOUND: 'list the runs with `gantry runs PROJECT`',
-    };
-    const hint = hints[err.code];
-    if (!hint || typeof err.details?.hint === 'string') throw err;
-    throw new GantryError(err.code, err.message, { details: { ...err.details, hint }, cause: err });
-  }
-}
 
 function positiveInt(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -52,10 +22,6 @@ function duration(ms: number | null): string {
 
 const refOf = (run: RunView): string => run.tag ?? (run.baseBranch ? `${run.branch} → ${run.baseBranch}` : (run.branch ?? '-'));
 
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n') + '\n';
-}
 
 export interface RunsFlags extends ClientFlags {
   status?: string;
@@ -65,10 +31,10 @@ export interface RunsFlags extends ClientFlags {
 }
 
 export async function runsCommand(project: string, flags: RunsFlags): Promise<number> {
-  const { api, server } = connect(flags);
+  const { call } = connect(flags);
   const limit = positiveInt('--limit', flags.limit);
   const status = flags.status === undefined ? undefined : (flags.status.split(',').map((s) => s.trim()) as StatusName[]);
-  const page = await call(server, () =>
+  const page = await call((api) =>
     api.runs.list(project, { ...(status && { status }), ...(flags.branch !== undefined && { branch: flags.branch }), ...(limit !== undefined && { limit }) }),
   );
   if (flags.json) process.stdout.write(JSON.stringify(page.runs, null, 2) + '\n');
@@ -78,7 +44,7 @@ export async function runsCommand(project: string, flags: RunsFlags): Promise<nu
     for (const r of page.runs) {
       rows.push([String(r.number), r.status, r.event, refOf(r), r.sha.slice(0, 8), r.createdAt.replace('T', ' ').slice(0, 19), duration(r.durationMs), (r.message ?? '').split('\n')[0]!.slice(0, 60)]);
     }
-    process.stdout.write(table(rows));
+    process.stdout.write(formatTable(rows));
   }
   return EXIT.ok;
 }
@@ -104,8 +70,8 @@ export function describeRun(run: RunDetailView): string {
 
 export async function runShowCommand(project: string, number: string, flags: ClientFlags & { json?: boolean }): Promise<number> {
   const n = positiveInt('NUMBER', number.replace(/^#/, ''))!;
-  const { api, server } = connect(flags);
-  const run = await call(server, () => api.runs.get(project, n));
+  const { call } = connect(flags);
+  const run = await call((api) => api.runs.get(project, n));
   process.stdout.write(flags.json ? JSON.stringify(run, null, 2) + '\n' : describeRun(run));
   return EXIT.ok;
 }
@@ -125,8 +91,8 @@ export async function triggerCommand(project: string, flags: TriggerFlags): Prom
   if (flags.tag !== undefined) request.tag = flags.tag;
   if (flags.sha !== undefined) request.sha = flags.sha;
   if (flags.input && flags.input.length > 0) request.inputs = parseKeyValues('--input', flags.input);
-  const { api, server } = connect(flags);
-  const run = await call(server, () => api.runs.trigger(project, request));
+  const { call, server } = connect(flags);
+  const run = await call((api) => api.runs.trigger(project, request));
   if (flags.json) process.stdout.write(JSON.stringify(run, null, 2) + '\n');
   else {
     process.stdout.write(`started run #${run.number} of ${project} (${run.event}, ${refOf(run)} @ ${run.sha.slice(0, 12)}): ${run.status}\n`);
