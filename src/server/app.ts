@@ -3,14 +3,16 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream, Logger } from 'pino';
+import { createEmbeddedAgent, type EmbeddedAgent } from '../agent/index.js';
 import type { ServerConfig } from '../config/index.js';
 import { GantryError, systemClock, toGantryError, type Clock } from '../core/index.js';
+import { createRunService, type RunService } from '../engine/index.js';
 import type { Store } from '../store/index.js';
 import { createSqliteStore } from '../store/sqlite/index.js';
 import { createHttpApp } from './http/http-app.js';
 import { createLogger } from './logger.js';
 import { createRepoMirrors, type RepoMirrors } from './repos/index.js';
-import { createRunFromEvent } from './runs/index.js';
+import { createRunFromEvent, type CreateRunFromEvent } from './runs/index.js';
 import { createTokenAuthenticator, ensureAdminToken } from './tokens.js';
 
 /**
@@ -60,18 +62,21 @@ function createDataDir(dir: string): void {
   }
 }
 
-/**
- * Stop taking new work: the scheduler stops leasing jobs and the triggers stop creating runs.
- * Nothing to stop yet; the scheduler issue fills this in.
- */
-async function stopTakingWork(): Promise<void> {}
+/** Stop taking new work: no queued run starts and no job is leased any more. */
+async function stopTakingWork(runs: RunService): Promise<void> {
+  runs.stopTakingWork();
+}
 
 /**
- * Let running jobs finish within `graceMs`, then cancel the rest and record why ("server shutting
- * down"). Nothing runs yet; the scheduler and embedded agent fill this in.
+ * Let running jobs finish within `graceMs`, then cancel the runs still running one and record why
+ * (`reason`, e.g. "server shutting down") on their jobs; runs with nothing running stay `running`
+ * with their jobs `queued`, and the next start resumes them (docs/scheduling.md).
  */
-async function drainRunningWork(graceMs: number, reason: string, logger: Logger): Promise<void> {
-  logger.debug({ graceMs, reason }, 'no running work to drain');
+async function drainRunningWork(runs: RunService, agent: EmbeddedAgent | undefined, graceMs: number, reason: string, logger: Logger): Promise<void> {
+  logger.info({ graceMs, reason }, 'draining running jobs');
+  await runs.drain(graceMs, reason);
+  await agent?.stop({ drain: false, reason });
+  await runs.close();
 }
 
 function announceToken(announce: (line: string) => void, token: string): void {
@@ -105,6 +110,14 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   const file = join(config.dataDir, 'gantry.db');
   const store = await (options.openStore ?? ((f, c) => createSqliteStore({ file: f, clock: c })))(file, clock);
   const repos = createRepoMirrors({ dataDir: config.dataDir, clock });
+  const runService = createRunService({ store, clock, logger, leaseTtlMs: config.leaseTtl });
+  const storeRun = createRunFromEvent({ store, repos, clock });
+  const createRun: CreateRunFromEvent = async (...args) => {
+    const result = await storeRun(...args);
+    if (result.created) runService.kick();
+    return result;
+  };
+  let agent: EmbeddedAgent | undefined;
   let app: FastifyInstance;
   try {
     const { generated } = await ensureAdminToken(store.tokens, config.adminToken);
@@ -114,8 +127,16 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       store,
       logger,
       authenticators: [authenticator],
-      readiness: [{ name: 'store', check: () => store.ping() }],
-      runs: { repos, createRun: createRunFromEvent({ store, repos, clock }) },
+      readiness: [
+        { name: 'store', check: () => store.ping() },
+        {
+          name: 'agent',
+          check: async () => {
+            if (config.embeddedAgent && !agent?.started) throw new Error('the embedded agent is not running');
+          },
+        },
+      ],
+      runs: { repos, createRun },
     });
   } catch (err) {
     await store.close();
@@ -129,6 +150,17 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     await store.close();
     throw err;
   }
+  if (config.embeddedAgent) {
+    agent = createEmbeddedAgent({
+      port: runService.agentPort,
+      capacity: config.agentCapacity,
+      workRoot: join(config.dataDir, 'work'),
+      checkout: (spec, dir, signal) => repos.checkout({ id: spec.projectId, repoUrl: spec.repoUrl }, spec.sha, dir, { signal }),
+      onError: (err, context) => logger.warn({ err, context }, 'embedded agent'),
+    });
+  }
+  await runService.start();
+  agent?.start();
   announce(`gantry server listening on ${url}`);
   logger.info({ url, dataDir: config.dataDir, embeddedAgent: config.embeddedAgent }, 'gantry server started');
 
@@ -137,7 +169,8 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   async function stopAll(reason: string): Promise<void> {
     logger.info({ reason }, 'gantry server stopping');
     const failures: unknown[] = [];
-    for (const step of [() => app.close(), stopTakingWork, () => drainRunningWork(config.shutdownGrace, reason, logger), () => store.close()]) {
+    const drain = () => drainRunningWork(runService, agent, config.shutdownGrace, reason, logger);
+    for (const step of [() => app.close(), () => stopTakingWork(runService), drain, () => store.close()]) {
       try {
         await step();
       } catch (err) {
