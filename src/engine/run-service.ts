@@ -199,10 +199,13 @@ class Service implements RunService {
       this.#logger.error({ err, runId: run.id }, 'could not start the run');
       return undefined;
     });
-    const done = execution.then((e) => e?.done).finally(() => {
-      this.#active.delete(run.id);
-      this.kick();
-    });
+    const done = execution
+      .then((e) => e?.done)
+      .catch((err: unknown) => this.#logger.error({ err, runId: run.id }, 'could not record the end of the run'))
+      .finally(() => {
+        this.#active.delete(run.id);
+        this.kick();
+      });
     this.#active.set(run.id, { projectId: project.id, controller, execution, done });
   }
 

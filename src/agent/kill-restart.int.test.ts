@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
+import { createTestOrigin } from '../server/repos/test-origin.js';
+import { createSqliteStore } from '../store/sqlite/index.js';
+import { waitFor } from '../../test/helpers/service-harness.js';
+
+/*
+ * kill -9 of a real `gantry server` process in the middle of a run, then a restart on the same data
+ * dir: the run completes, the finished job is not run again, the lost attempt is retried, and the
+ * stored log lines are intact with no duplicate.
+ */
+
+const bin = fileURLToPath(new URL('../../bin/gantry.js', import.meta.url));
+const TOKEN = 'gantry_kill-test-token-0123456789abcdef';
+
+function startServer(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('GANTRY_')) env[key] = value;
+  const child = spawn(process.execPath, [bin, 'server', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--log-format', 'json'], {
+    env: { ...env, GANTRY_ADMIN_TOKEN: TOKEN, GANTRY_LEASE_TTL: '2s' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${stderr}`)), 30_000);
+    child.once('exit', (code) => reject(new Error(`server exited ${code}:\n${stderr}`)));
+    child.stderr!.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      const listening = /gantry server listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(stderr);
+      if (listening) {
+        clearTimeout(timer);
+        child.removeAllListeners('exit');
+        resolve({ child, url: listening[1]! });
+      }
+    });
+  });
+}
+
+async function api(url: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+  const response = await fetch(`${url}/api/v1${path}`, {
+    method,
+    headers: { authorization: `Bearer ${TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: response.status, json: await response.json().catch(() => undefined) };
+}
+
+test('kill -9 mid-run, restart: the run completes, finished jobs are not re-run, logs are not duplicated', { timeout: 120_000 }, async (t) => {
+  const origin = createTestOrigin();
+  const dataDir = mkdtempSync(join(tmpdir(), 'gantry-kill-'));
+  const marker = join(dataDir, 'marker.txt');
+  const children: ChildProcess[] = [];
+  t.after(() => {
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    origin.cleanup();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  origin.commit({
+    '.gantry.yml': `version: 1
+on: { api: {} }
+env: { MARKER: "${marker}" }
+jobs:
+  first:
+    checkout: false
+    steps: [{ run: 'echo first >> "$MARKER"; echo first line' }]
+  slow:
+    needs: [first]
+    checkout: false
+    retry: { max: 1, on: [infrastructure], backoff: 10ms }
+    steps:
+      - run: |
+          echo "slow $GANTRY_ATTEMPT" >> "$MARKER"
+          echo "slow line $GANTRY_ATTEMPT"
+          if [ "$GANTRY_ATTEMPT" = 1 ]; then exec sleep 10; fi
+`,
+  });
+  const one = await startServer(dataDir);
+  children.push(one.child);
+  assert.equal((await api(one.url, 'POST', '/projects', { name: 'k', repoUrl: origin.bare })).status, 201);
+  assert.equal((await api(one.url, 'POST', '/projects/k/runs', {})).status, 201);
+  await waitFor('attempt 1 of slow to run', async () => {
+    try {
+      return readFileSync(marker, 'utf8').includes('slow 1');
+    } catch {
+      return false;
+    }
+  }, 30_000);
+  await waitFor('its line to be stored', async () => {
+    const logs = await api(one.url, 'GET', '/projects/k/runs/1/jobs/slow/logs');
+    return JSON.stringify(logs.json).includes('slow line 1');
+  });
+  one.child.kill('SIGKILL');
+  await new Promise((resolve) => one.child.once('exit', resolve));
+
+  const two = await startServer(dataDir);
+  children.push(two.child);
+  const run = await waitFor('the run to finish after the restart', async () => {
+    const got = await api(two.url, 'GET', '/projects/k/runs/1');
+    const status = (got.json as { status?: string }).status;
+    return status && !['queued', 'running'].includes(status) ? (got.json as { status: string }) : undefined;
+  }, 60_000);
+  two.child.kill('SIGTERM');
+  await new Promise((resolve) => two.child.once('exit', resolve));
+
+  assert.equal(run.status, 'success', JSON.stringify(run));
+  assert.deepEqual(readFileSync(marker, 'utf8').trim().split('\n'), ['first', 'slow 1', 'slow 2']);
+  const store = await createSqliteStore({ file: join(dataDir, 'gantry.db') });
+  try {
+    const jobs = await store.runs.listJobs(1);
+    assert.deepEqual(jobs.map((j) => [j.jobId, j.status, j.attempt]), [['first', 'success', 1], ['slow', 'success', 2]]);
+    const first = await store.logs.read(1, 'first');
+    assert.deepEqual(first.filter((l) => l.stream === 'stdout').map((l) => l.line), ['first line']);
+    const slow = await store.logs.read(1, 'slow');
+    assert.deepEqual(slow.map((l) => l.seq), slow.map((_, i) => i + 1));
+    assert.deepEqual(slow.filter((l) => l.stream === 'stdout').map((l) => l.line), ['slow line 1', 'slow line 2']);
+  } finally {
+    await store.close();
+  }
+});
