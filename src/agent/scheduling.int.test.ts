@@ -52,3 +52,24 @@ test('a job no agent can take waits with the reason stored; the rest of the run 
   const done = await finished(h.store, run.id);
   assert.deepEqual([done.status, done.reason], ['canceled', 'nobody has a gpu']);
 });
+
+test('many queued runs drain through an agent of capacity 2: all succeed, never more than 2 jobs at once', async (t) => {
+  const h = await harness(t, { capacity: 2 });
+  const plan = compile('  only: { checkout: false, steps: [{ run: "true" }] }\n');
+  const runs = [];
+  for (let i = 0; i < 30; i++) runs.push(await h.queue(plan));
+  const began = Date.now();
+  await h.start();
+  for (const run of runs) assert.equal((await finished(h.store, run.id)).status, 'success');
+  const elapsed = Date.now() - began;
+  const spans = [];
+  for (const run of runs) {
+    const job = (await h.store.runs.getJob(run.id, 'only'))!;
+    spans.push([job.startedAt!, job.finishedAt!] as const);
+  }
+  for (const [start] of spans) {
+    const overlapping = spans.filter(([s, f]) => s <= start && f > start).length;
+    assert.ok(overlapping <= 2, `${overlapping} jobs running at ${start}`);
+  }
+  t.diagnostic(`30 one-job runs in ${elapsed} ms (${((30 * 1000) / elapsed).toFixed(0)} runs/s)`);
+});
