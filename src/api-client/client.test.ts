@@ -96,11 +96,24 @@ test('runs: trigger, list with filters, get, logs, deliveries (startServer wires
     assert.deepEqual([run.number, run.sha, run.inputs, run.jobs.map((j) => j.id)], [1, sha, { level: 'high' }, ['only']]);
     await api.runs.trigger('runs-one', {});
     assert.deepEqual((await api.runs.list('runs-one')).runs.map((r) => [r.number, r.event]), [[2, 'api'], [1, 'manual']]);
-    assert.deepEqual((await api.runs.list('runs-one', { event: 'manual', status: ['queued', 'running'] })).runs.map((r) => r.number), [1]);
+    // The embedded agent runs them; wait until both are done before reading results.
+    for (const n of [1, 2]) {
+      const deadline = Date.now() + 15_000;
+      while (!['success', 'failure', 'error'].includes((await api.runs.get('runs-one', n)).status)) {
+        assert.ok(Date.now() < deadline, `run #${n} did not finish`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+    assert.deepEqual((await api.runs.list('runs-one', { event: 'manual', status: ['success'] })).runs.map((r) => r.number), [1]);
+    assert.deepEqual((await api.runs.list('runs-one', { status: ['queued', 'running'] })).runs, []);
     const page = await api.runs.list('runs-one', { limit: 1 });
     assert.deepEqual([page.runs.map((r) => r.number), page.nextCursor], [[2], 2]);
     assert.equal((await api.runs.get('runs-one', 1)).message, 'client test');
-    assert.deepEqual(await api.runs.logs('runs-one', 1, 'only', { after: 0 }), { lines: [], next: 0 });
+    const logs = await api.runs.logs('runs-one', 1, 'only', { after: 0 });
+    assert.ok(logs.lines.length > 0, 'the job logged at least its checkout');
+    assert.deepEqual(logs.lines.map((l) => l.seq), logs.lines.map((_, i) => i + 1), 'seq 1..n in order');
+    assert.equal(logs.next, logs.lines.at(-1)!.seq);
+    assert.deepEqual(await api.runs.logs('runs-one', 1, 'only', { after: logs.next }), { lines: [], next: logs.next });
     const bad = await rejectsWith(api.runs.trigger('runs-one', { event: 'manual', inputs: { level: 'extreme' } }), 'RUN_BAD_INPUT');
     assert.equal((bad.details?.diagnostics as { code: string }[])[0]?.code, 'PIPELINE_BAD_INPUT');
     await rejectsWith(api.runs.get('runs-one', 3), 'RUN_NOT_FOUND');
