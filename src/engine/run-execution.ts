@@ -21,6 +21,8 @@ export interface RunExecutionContext {
   signal: AbortSignal;
   /** Continue a run found `running` at start (the server stopped during it). */
   resume: boolean;
+  /** Told after each stored write about the run (RunServiceOptions.onRunChanged). */
+  onChanged?: (runId: number) => void;
 }
 
 export interface RunExecution {
@@ -39,7 +41,10 @@ export async function startRunExecution(ctx: RunExecutionContext): Promise<RunEx
   // The intake may have recorded the jobs already (skipped ones with their compile-time reason).
   const stored = await store.runs.listJobs(run.id);
   const known = ctx.resume ? stored : stored.filter((job) => isFinal(job.status));
-  const recorder = new RunRecorder({ runs: store.runs, runId: run.id, logger: ctx.logger, now: () => clock.now(), knownJobs: known.map((j) => j.jobId) });
+  const recorder = new RunRecorder({
+    runs: store.runs, runId: run.id, logger: ctx.logger, now: () => clock.now(), knownJobs: known.map((j) => j.jobId),
+    ...(ctx.onChanged && { onChanged: ctx.onChanged }),
+  });
   let resume: RunResume | undefined;
   if (ctx.resume) {
     const resumed = resumeFrom(run.plan, stored);
@@ -63,6 +68,7 @@ export async function startRunExecution(ctx: RunExecutionContext): Promise<RunEx
       ctx.logger.error({ err, runId: run.id }, 'run failed inside the engine');
       await recorder.flush();
       await store.runs.update(run.id, { status: 'error', reason: `engine fault: ${(err as Error).message}` }, { ifStatus: ['running'] });
+      ctx.onChanged?.(run.id);
     },
   );
   return { recorder, done };

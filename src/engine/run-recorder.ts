@@ -23,17 +23,19 @@ export class RunRecorder {
   readonly #runId: number;
   readonly #logger: EngineLogger;
   readonly #now: () => number;
+  readonly #onChanged: ((runId: number) => void) | undefined;
   #chain: Promise<void> = Promise.resolve();
   #detached = false;
   /** Jobs already stored (resumed run): run:started does not insert them again. */
   readonly #known: Set<string>;
 
-  constructor(options: { runs: RunStore; runId: number; logger: EngineLogger; now: () => number; knownJobs?: Iterable<string> }) {
+  constructor(options: { runs: RunStore; runId: number; logger: EngineLogger; now: () => number; knownJobs?: Iterable<string>; onChanged?: (runId: number) => void }) {
     this.#runs = options.runs;
     this.#runId = options.runId;
     this.#logger = options.logger;
     this.#now = options.now;
     this.#known = new Set(options.knownJobs ?? []);
+    this.#onChanged = options.onChanged;
   }
 
   /** Resolves when every write asked for so far is done. */
@@ -98,6 +100,12 @@ export class RunRecorder {
         await write();
       } catch (err) {
         this.#logger.error({ err, runId: this.#runId }, `could not record ${what}`);
+        return;
+      }
+      try {
+        this.#onChanged?.(this.#runId);
+      } catch {
+        // Listeners (live streams) re-read the store; their faults must not break the chain.
       }
     });
   }

@@ -1,6 +1,6 @@
 import { systemClock, type Clock } from '../core/index.js';
 import type { Plan } from '../pipeline/index.js';
-import type { Project, Run, Store } from '../store/index.js';
+import type { LogLine, Project, Run, Store } from '../store/index.js';
 import type { AgentPort } from './agent-port.js';
 import { JobQueue } from './queue/job-queue.js';
 import { pickNext, type QueueCandidate } from './queue/pick-next.js';
@@ -24,6 +24,13 @@ export interface RunServiceOptions {
   };
   /** Also look for queued runs this often, for runs stored without `kick()` (default 1 s). */
   pollIntervalMs?: number;
+  /**
+   * Told after a batch of a job's log lines is durable (live log fan-out), in seq order per job.
+   * Called synchronously on the write path: it must be quick and must not throw (errors are ignored).
+   */
+  onLogsStored?: (runId: number, jobId: string, lines: readonly LogLine[]) => void;
+  /** Told after a write about a run, its jobs or steps landed in the store (same rules as onLogsStored). */
+  onRunChanged?: (runId: number) => void;
 }
 
 /**
@@ -90,6 +97,7 @@ class Service implements RunService {
       leaseTtlMs: options.leaseTtlMs,
       agingStepMs: this.#agingStepMs,
       globalJobLimit: options.limits?.maxRunningJobs ?? null,
+      ...(options.onLogsStored && { onLogsStored: options.onLogsStored }),
     });
   }
 
@@ -195,6 +203,7 @@ class Service implements RunService {
       logger: this.#logger,
       signal: controller.signal,
       resume,
+      ...(this.#options.onRunChanged && { onChanged: this.#options.onRunChanged }),
     }).catch((err: unknown) => {
       this.#logger.error({ err, runId: run.id }, 'could not start the run');
       return undefined;

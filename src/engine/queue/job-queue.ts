@@ -1,6 +1,6 @@
 import { GantryError, type Clock } from '../../core/index.js';
 import type { JobResultSummary, Plan, PlanJob } from '../../pipeline/index.js';
-import type { LogStore } from '../../store/index.js';
+import type { LogLine, LogStore } from '../../store/index.js';
 import type { AgentLogLine, AgentPort, AppendAnswer, CheckoutSpec, HeartbeatAnswer, Lease, LeaseRequest, StepReport } from '../agent-port.js';
 import type { JobOutcome } from '../executor.js';
 import { pickNext, type QueueCandidate, type RunningCounts } from './pick-next.js';
@@ -38,6 +38,8 @@ export interface JobQueueOptions {
   agingStepMs: number;
   /** Most jobs leased at once over all agents; null = only the agents' capacity limits it. */
   globalJobLimit?: number | null;
+  /** Told after each batch is durable, before the agent's ack (see RunServiceOptions.onLogsStored). */
+  onLogsStored?: (runId: number, jobId: string, lines: readonly LogLine[]) => void;
 }
 
 interface Entry extends QueueCandidate {
@@ -223,10 +225,14 @@ export class JobQueue implements AgentPort {
     }
     if (accepted.length === 0) return { acceptedUpTo: before };
     const { runId, job } = entry.item;
-    await this.#options.logs.append(
-      accepted.map((l) => ({ runId, jobId: job.id, step: l.step, seq: l.seq, stream: l.stream, line: String(l.line), ts: l.ts })),
-    );
+    const stored: LogLine[] = accepted.map((l) => ({ runId, jobId: job.id, step: l.step, seq: l.seq, stream: l.stream, line: String(l.line), ts: l.ts }));
+    await this.#options.logs.append(stored);
     entry.logSeq = Math.max(entry.logSeq, expected);
+    try {
+      this.#options.onLogsStored?.(runId, job.id, stored);
+    } catch {
+      // A listener's fault must not fail the agent's append: live readers catch up from the store.
+    }
     return { acceptedUpTo: entry.logSeq };
   }
 
