@@ -17,3 +17,6 @@ export { createRunService, type RunService, type RunServiceOptions } from './run
 export type { EngineLogger } from './run-recorder.js';
 export { pickNext, effectivePriority, MAX_CLASS, type QueueCandidate, type QueuePolicy, type RunningCounts, type PickResult } from './queue/pick-next.js';
 export { priorityClassOf, PRIORITY_CLASSES } from './queue/priority-class.js';
+export type { CancelOutcome } from './run-cancel.js';
+export type { RetryOptions } from './run-retry.js';
+export { pruneRuns, DEFAULT_RETENTION, type RetentionOptions } from './retention.js';

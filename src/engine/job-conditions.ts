@@ -30,6 +30,8 @@ export interface ConditionInput {
   /** Id of the job that made the run fail fast, when it did. */
   failFastBy: string | undefined;
   canceled: boolean;
+  /** Why the run was canceled (the reason jobs it skips carry); default 'run canceled'. */
+  cancelReason?: string;
 }
 
 const STATUS_FUNCTIONS = ['success', 'failure', 'always', 'cancelled'] as const;
@@ -41,7 +43,7 @@ export function decideJob(input: ConditionInput): ConditionDecision {
   const analysis = analyzeCondition(job);
   if ('error' in analysis) return { kind: 'error', reason: analysis.error };
   const uses = analysis.uses;
-  if (input.canceled && !uses.has('always') && !uses.has('cancelled')) return { kind: 'skip', reason: 'run canceled' };
+  if (input.canceled && !uses.has('always') && !uses.has('cancelled')) return { kind: 'skip', reason: input.cancelReason ?? 'run canceled' };
   if (input.failFastBy !== undefined && !uses.has('always') && !uses.has('failure') && !uses.has('cancelled')) {
     return { kind: 'skip', reason: `fail-fast: '${input.failFastBy}' failed` };
   }

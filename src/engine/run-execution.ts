@@ -9,6 +9,7 @@ import type { JobQueue } from './queue/job-queue.js';
 import { RunRecorder, type EngineLogger } from './run-recorder.js';
 import { LOST_REASON, resumeFrom } from './run-resume.js';
 import { runPlan } from './run-plan.js';
+import { carriedOverJobs } from './run-retry.js';
 import type { RunResume } from './run-options.js';
 
 export interface RunExecutionContext {
@@ -54,6 +55,10 @@ export async function startRunExecution(ctx: RunExecutionContext): Promise<RunEx
       else recorder.job({ jobId: lost.jobId, status: 'queued', attempt: lost.attempt + 1, reason: `retrying: attempt ${lost.attempt} was running when the server stopped`, queuedAt: clock.now() });
     }
     ctx.logger.info({ runId: run.id, ended: resume.ended.size, lost: resumed.lost }, 'resuming run');
+  } else {
+    // A failed-only retry stored the jobs it carries over: they are ended results, not run again.
+    const carried = carriedOverJobs(run.plan, stored);
+    if (carried.size > 0) resume = { ended: carried };
   }
   const done = runPlan(run.plan, {
     executor: queueExecutor(ctx, recorder),

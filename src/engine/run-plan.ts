@@ -179,6 +179,7 @@ class PlanRun {
       ancestorTroubled: needs.some((need) => need.troubledUpTo),
       failFastBy: this.#failFastBy,
       canceled: this.#canceled,
+      cancelReason: this.#cancelReason,
     });
     if (decision.kind === 'run') {
       state.phase = 'queued';
