@@ -5,7 +5,11 @@ import type { AgentPort } from './agent-port.js';
 import { JobQueue } from './queue/job-queue.js';
 import { pickNext, type QueueCandidate } from './queue/pick-next.js';
 import { priorityClassOf } from './queue/priority-class.js';
+import { cancelStoredRun, type CancelOutcome } from './run-cancel.js';
 import { startRunExecution, type RunExecution } from './run-execution.js';
+import { retryStoredRun, type RetryOptions } from './run-retry.js';
+import { startRetention, type RetentionOptions } from './retention.js';
+import { supersededBy, supersededReason } from './supersede.js';
 import { silentLogger, type EngineLogger } from './run-recorder.js';
 
 export interface RunServiceOptions {
@@ -31,6 +35,8 @@ export interface RunServiceOptions {
   onLogsStored?: (runId: number, jobId: string, lines: readonly LogLine[]) => void;
   /** Told after a write about a run, its jobs or steps landed in the store (same rules as onLogsStored). */
   onRunChanged?: (runId: number) => void;
+  /** Periodic deletion of ended runs and their logs (default 90 days / 500 runs per project); null = keep all. */
+  retention?: RetentionOptions | null;
 }
 
 /**
@@ -53,8 +59,12 @@ export interface RunService {
   readonly agentPort: AgentPort;
   start(): Promise<void>;
   kick(): void;
-  /** Cancels a run executing here; false when it is not. */
+  /** Cancels a run executing here; false when it is not (a launch in progress then ends at once). */
   cancelRun(runId: number, reason: string): boolean;
+  /** Cancels a stored run wherever it is in its life (see cancelStoredRun); idempotent. */
+  cancel(runId: number, reason: string): Promise<CancelOutcome>;
+  /** Stores a new run retrying an ended one (see retryStoredRun) and looks for work. */
+  retry(run: Run, options?: RetryOptions): Promise<Run>;
   stopTakingWork(): void;
   drain(graceMs: number, reason: string): Promise<void>;
   close(): Promise<void>;
@@ -86,6 +96,11 @@ class Service implements RunService {
   #admitAgain = false;
   #accepting = false;
   #timer: NodeJS.Timeout | undefined;
+  #retention: { stop(): void } | undefined;
+  /** Cancel reasons for runs not executing here (yet), with when they were asked for. */
+  readonly #pendingCancels = new Map<number, { reason: string; at: number }>();
+  /** Queued runs already checked for runs they supersede (auto-cancel). */
+  #supersedeChecked = new Set<number>();
 
   constructor(options: RunServiceOptions) {
     this.#options = options;
@@ -115,6 +130,10 @@ class Service implements RunService {
     const poll = this.#options.pollIntervalMs ?? 1000;
     this.#timer = setInterval(() => this.kick(), poll);
     this.#timer.unref?.();
+    const { retention } = this.#options;
+    if (retention !== null) {
+      this.#retention = startRetention({ runs: this.#options.store.runs, clock: this.#clock, logger: this.#logger, ...(retention && { options: retention }) });
+    }
     this.kick();
   }
 
@@ -141,14 +160,41 @@ class Service implements RunService {
 
   cancelRun(runId: number, reason: string): boolean {
     const active = this.#active.get(runId);
-    if (!active) return false;
+    if (!active) {
+      // Forget old ones: a launch follows its compare-and-set within moments.
+      for (const [id, pending] of this.#pendingCancels) if (pending.at < this.#clock.now() - 60_000) this.#pendingCancels.delete(id);
+      this.#pendingCancels.set(runId, { reason, at: this.#clock.now() });
+      return false;
+    }
     active.controller.abort(reason);
     return true;
+  }
+
+  async cancel(runId: number, reason: string): Promise<CancelOutcome> {
+    const outcome = await cancelStoredRun(this.#options.store.runs, this, this.#clock, runId, reason);
+    this.#changed(runId);
+    return outcome;
+  }
+
+  async retry(run: Run, options?: RetryOptions): Promise<Run> {
+    const created = await retryStoredRun(this.#options.store.runs, this.#clock, run, options);
+    this.#changed(created.id);
+    this.kick();
+    return created;
+  }
+
+  #changed(runId: number): void {
+    try {
+      this.#options.onRunChanged?.(runId);
+    } catch {
+      // Listeners re-read the store; their faults must not fail the action.
+    }
   }
 
   stopTakingWork(): void {
     this.#accepting = false;
     clearInterval(this.#timer);
+    this.#retention?.stop();
     this.agentPort.stopLeasing();
   }
 
@@ -190,6 +236,11 @@ class Service implements RunService {
   #launch(run: Run, project: Project, resume: boolean): void {
     if (this.#active.has(run.id)) return;
     const controller = new AbortController();
+    const pending = this.#pendingCancels.get(run.id);
+    if (pending) {
+      this.#pendingCancels.delete(run.id);
+      controller.abort(pending.reason);
+    }
     if (!run.plan) {
       void this.#options.store.runs.update(run.id, { status: 'error', reason: 'the run has no compiled plan' }, { ifStatus: ['running'] });
       return;
@@ -229,7 +280,8 @@ class Service implements RunService {
       const project = await store.projects.getById(run.projectId);
       if (project) projects.set(project.id, project);
     }
-    let candidates = queued.filter((run) => projects.has(run.projectId)).map((run) => this.#candidate(run, projects.get(run.projectId)!));
+    const superseded = await this.#autoCancel(queued, projects);
+    let candidates = queued.filter((run) => projects.has(run.projectId) && !superseded.has(run.id)).map((run) => this.#candidate(run, projects.get(run.projectId)!));
     while (candidates.length > 0 && this.#accepting) {
       const { next, reasons } = pickNext(candidates, this.#clock.now(), this.#runningCounts(), {
         agingStepMs: this.#agingStepMs,
@@ -246,6 +298,27 @@ class Service implements RunService {
       const started = await store.runs.update(next.run.id, { status: 'running', reason: null }, { ifStatus: ['queued'] });
       if (started && this.#accepting) this.#launch(started, projects.get(started.projectId)!, false);
     }
+  }
+
+  /** Auto-cancel: each new queued run of a project with `autoCancel` cancels the older runs it supersedes. */
+  async #autoCancel(queued: readonly Run[], projects: ReadonlyMap<number, Project>): Promise<Set<number>> {
+    const canceled = new Set<number>();
+    const checked = new Set<number>();
+    for (const run of queued) {
+      checked.add(run.id);
+      if (this.#supersedeChecked.has(run.id) || canceled.has(run.id) || !projects.get(run.projectId)?.settings.autoCancel) continue;
+      for (const older of await supersededBy(this.#options.store.runs, run)) {
+        try {
+          await this.cancel(older.id, supersededReason(run));
+          canceled.add(older.id);
+          this.#logger.info({ runId: older.id, by: run.id }, supersededReason(run));
+        } catch (err) {
+          this.#logger.warn({ err, runId: older.id }, 'could not cancel a superseded run');
+        }
+      }
+    }
+    this.#supersedeChecked = checked;
+    return canceled;
   }
 
   #candidate(run: Run, project: Project): QueueCandidate & { run: Run } {
