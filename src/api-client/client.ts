@@ -3,6 +3,7 @@ import type {
   CreateProjectRequest, DeliveryDetailView, DeliveryList, HealthView, ListRunsQuery, LogPage, Problem, ProjectList, ProjectView,
   RunDetailView, RunList, TriggerRunRequest,
 } from './types.js';
+import { followLogs, type FollowEvent, type FollowOptions } from './log-follow.js';
 
 export interface ApiClientOptions {
   /** e.g. `http://127.0.0.1:8080` (a trailing slash is fine). */
@@ -29,6 +30,15 @@ export interface ApiClient {
     trigger(project: string, input: TriggerRunRequest): Promise<RunDetailView>;
     /** A job's log lines with seq > `after`. */
     logs(project: string, number: number, job: string, options?: { after?: number; limit?: number }): Promise<LogPage>;
+    /** Cancels a run: the run as it is then (`canceled`, or still `running` while its jobs stop); RUN_ALREADY_FINISHED when it ended otherwise. */
+    cancel(project: string, number: number): Promise<RunDetailView>;
+    /** Retries an ended run as a NEW run (returned); `failedOnly` runs again only the jobs that did not succeed. */
+    retry(project: string, number: number, options?: { failedOnly?: boolean }): Promise<RunDetailView>;
+    /**
+     * A job's log live (SSE): every line with seq > `after` once, in order, then `end` when the job
+     * ends; reconnects with Last-Event-ID when the connection drops. `break` stops it.
+     */
+    follow(project: string, number: number, job: string, options?: FollowOptions): AsyncGenerator<FollowEvent, void, undefined>;
   };
   readonly deliveries: {
     list(project: string, options?: { before?: number; limit?: number }): Promise<DeliveryList>;
@@ -106,6 +116,17 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     });
   }
 
+  function streamError(url: string, status: number, body: string): GantryError {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      parsed = undefined;
+    }
+    if (isProblem(parsed)) return errorFromProblem(parsed);
+    return new GantryError('API_BAD_RESPONSE', `GET ${url} answered ${status} without a Gantry event stream`, { details: { status } });
+  }
+
   return {
     health: () => request<HealthView>('GET', '/healthz'),
     projects: {
@@ -120,6 +141,13 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       trigger: (project, input) => request<RunDetailView>('POST', `${projectPath(project)}/runs`, input),
       logs: (project, number, job, options = {}) =>
         request<LogPage>('GET', `${projectPath(project)}/runs/${number}/jobs/${encodeURIComponent(job)}/logs${queryString({ after: options.after, limit: options.limit })}`),
+      cancel: (project, number) => request<RunDetailView>('POST', `${projectPath(project)}/runs/${number}/cancel`, {}),
+      retry: (project, number, retryOptions = {}) =>
+        request<RunDetailView>('POST', `${projectPath(project)}/runs/${number}/retry`, { failedOnly: retryOptions.failedOnly === true }),
+      follow: (project, number, job, followOptions = {}) => {
+        const url = `${base}${projectPath(project)}/runs/${number}/jobs/${encodeURIComponent(job)}/logs/stream`;
+        return followLogs({ url, token: options.token, fetch: doFetch, toError: (status, body) => streamError(url, status, body) }, followOptions);
+      },
     },
     deliveries: {
       list: (project, options = {}) => request<DeliveryList>('GET', `${projectPath(project)}/deliveries${queryString({ before: options.before, limit: options.limit })}`),

@@ -4,3 +4,4 @@
  */
 export { createApiClient, type ApiClient, type ApiClientOptions } from './client.js';
 export type * from './types.js';
+export { SseParser, type FollowEvent, type FollowOptions, type LogEndView } from './log-follow.js';
