@@ -10,9 +10,11 @@ import { createRunService, type RunService } from '../engine/index.js';
 import type { Store } from '../store/index.js';
 import { createSqliteStore } from '../store/sqlite/index.js';
 import { createHttpApp } from './http/http-app.js';
+import { createLiveHub, type LiveHub } from './live/index.js';
 import { createLogger } from './logger.js';
 import { createRepoMirrors, type RepoMirrors } from './repos/index.js';
 import { createRunFromEvent, type CreateRunFromEvent } from './runs/index.js';
+import { createCronScheduler, createPoller } from './schedule/index.js';
 import { createTokenAuthenticator, ensureAdminToken } from './tokens.js';
 
 /**
@@ -42,6 +44,8 @@ export interface RunningServer {
   readonly store: Store;
   readonly repos: RepoMirrors;
   readonly logger: Logger;
+  /** Live fan-out of stored log lines and run changes (SSE streams subscribe here). */
+  readonly live: LiveHub;
   stop(reason: string): Promise<void>;
 }
 
@@ -110,13 +114,19 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   const file = join(config.dataDir, 'gantry.db');
   const store = await (options.openStore ?? ((f, c) => createSqliteStore({ file: f, clock: c })))(file, clock);
   const repos = createRepoMirrors({ dataDir: config.dataDir, clock });
-  const runService = createRunService({ store, clock, logger, leaseTtlMs: config.leaseTtl });
+  const live = createLiveHub();
+  const runService = createRunService({ store, clock, logger, leaseTtlMs: config.leaseTtl, onLogsStored: live.publishLogs, onRunChanged: live.publishRunChanged });
   const storeRun = createRunFromEvent({ store, repos, clock });
   const createRun: CreateRunFromEvent = async (...args) => {
     const result = await storeRun(...args);
     if (result.created) runService.kick();
     return result;
   };
+  // Polling and cron create runs through the same path as webhooks (docs/triggers.md, "In the server").
+  const timedTriggers = [
+    createPoller({ store, runCreator: createRun, clock, logger }),
+    createCronScheduler({ store, repos, runCreator: createRun, clock, logger }),
+  ];
   let agent: EmbeddedAgent | undefined;
   let app: FastifyInstance;
   try {
@@ -137,6 +147,8 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
         },
       ],
       runs: { repos, createRun },
+      runControl: runService,
+      live: { hub: live },
     });
   } catch (err) {
     await store.close();
@@ -161,6 +173,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   }
   await runService.start();
   agent?.start();
+  for (const trigger of timedTriggers) trigger.start();
   announce(`gantry server listening on ${url}`);
   logger.info({ url, dataDir: config.dataDir, embeddedAgent: config.embeddedAgent }, 'gantry server started');
 
@@ -170,7 +183,8 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     logger.info({ reason }, 'gantry server stopping');
     const failures: unknown[] = [];
     const drain = () => drainRunningWork(runService, agent, config.shutdownGrace, reason, logger);
-    for (const step of [() => app.close(), () => stopTakingWork(runService), drain, () => store.close()]) {
+    const stopTriggers = () => Promise.all(timedTriggers.map((t) => t.stop()));
+    for (const step of [() => app.close(), stopTriggers, () => stopTakingWork(runService), drain, () => store.close()]) {
       try {
         await step();
       } catch (err) {
@@ -181,5 +195,5 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     logger.info({ reason }, 'gantry server stopped');
     if (failures.length > 0) throw toGantryError(failures[0]);
   }
-  return { url, app, store, repos, logger, stop };
+  return { url, app, store, repos, logger, live, stop };
 }
