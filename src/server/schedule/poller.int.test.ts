@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
-import { GantryError, systemClock } from '../../core/index.js';
+import { GantryError, systemClock, type Clock } from '../../core/index.js';
 import type { Project } from '../../store/index.js';
 import { lsRemote, type LsRemoteOptions } from '../../triggers/index.js';
 import type { CreateRunFromEvent } from '../runs/index.js';
 import { createPoller, pollStateKey, type PollerOptions } from './index.js';
+import { openTempSqliteStore } from '../../store/sqlite/index.js';
 import { createScheduleWorld, type ScheduleWorld } from './test-support.js';
 
 const PIPELINE = `version: 1
@@ -17,6 +18,7 @@ jobs:
 const MINUTE = 60_000;
 const webhookTrigger = { kind: 'push' as const, actor: 'alice', deliveryId: null };
 
+const openStore = (clock: Clock) => openTempSqliteStore({ clock });
 let world: ScheduleWorld | undefined;
 afterEach(async () => {
   await world?.cleanup();
@@ -24,7 +26,7 @@ afterEach(async () => {
 });
 
 async function setup(extra: Partial<PollerOptions> = {}) {
-  world = await createScheduleWorld('2024-03-01T10:00:00Z');
+  world = await createScheduleWorld('2024-03-01T10:00:00Z', openStore);
   const w = world;
   const listed: string[] = [];
   const project = await w.store.projects.create({ name: 'site', repoUrl: w.origin.bare, forge: 'generic', pollIntervalMs: MINUTE });
@@ -139,13 +141,13 @@ test('ls-remote failure: logged with the project, other projects still polled, r
 
 test('a retryable failure creating the run keeps the old snapshot for that ref: the next poll creates the run', async () => {
   let failures = 1;
-  let inner: CreateRunFromEvent | undefined;
+  const real: { createRun?: CreateRunFromEvent } = {};
   const flaky: CreateRunFromEvent = (...args) => {
     if (failures-- > 0) return Promise.reject(new GantryError('GIT_FETCH_FAILED', 'remote unreachable'));
-    return inner!(...args);
+    return real.createRun!(...args);
   };
   const { w, project, poller, poll, runs } = await setup({ runCreator: flaky });
-  inner = w.createRun;
+  real.createRun = w.createRun;
   const base = w.origin.commit({ '.gantry.yml': PIPELINE });
   await poller.tick();
   const next = w.origin.commit({ 'x.txt': '1' });
@@ -158,7 +160,7 @@ test('a retryable failure creating the run keeps the old snapshot for that ref: 
 });
 
 test('start() polls on its timer and stop() waits for the pass in flight', async () => {
-  world = await createScheduleWorld('2024-03-01T10:00:00Z');
+  world = await createScheduleWorld('2024-03-01T10:00:00Z', openStore);
   const w = world;
   const project = await w.store.projects.create({ name: 'live', repoUrl: w.origin.bare, forge: 'generic', pollIntervalMs: 20 });
   w.origin.commit({ '.gantry.yml': PIPELINE });

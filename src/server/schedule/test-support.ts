@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import type { Clock } from '../../core/index.js';
 import type { Store } from '../../store/index.js';
-import { openTempSqliteStore, type TempSqliteStore } from '../../store/sqlite/index.js';
 import { createRepoMirrors, type RepoMirrors } from '../repos/index.js';
 import { createTestOrigin, type TestOrigin } from '../repos/test-origin.js';
 import { createRunFromEvent, type CreateRunFromEvent } from '../runs/index.js';
@@ -50,12 +49,15 @@ export interface ScheduleWorld {
   cleanup(): Promise<void>;
 }
 
-export async function createScheduleWorld(start: string): Promise<ScheduleWorld> {
+/** A temp store the test opens (only composition roots and tests pick a store driver). */
+export type OpenTempStore = (clock: Clock) => Promise<{ store: Store; cleanup(): Promise<void> }>;
+
+export async function createScheduleWorld(start: string, openStore: OpenTempStore): Promise<ScheduleWorld> {
   const clock = new TestClock(Date.parse(start));
   const origin = createTestOrigin();
-  let temp: TempSqliteStore;
+  let temp: Awaited<ReturnType<OpenTempStore>>;
   try {
-    temp = await openTempSqliteStore({ clock });
+    temp = await openStore(clock);
   } catch (err) {
     origin.cleanup();
     throw err;
