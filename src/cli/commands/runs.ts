@@ -100,3 +100,27 @@ export async function triggerCommand(project: string, flags: TriggerFlags): Prom
   }
   return EXIT.ok;
 }
+
+/** `gantry run cancel PROJECT NUMBER`: canceled at once when queued; a running run ends once its jobs stop. */
+export async function runCancelCommand(project: string, number: string, flags: ClientFlags & { json?: boolean }): Promise<number> {
+  const n = positiveInt('NUMBER', number.replace(/^#/, ''))!;
+  const { call } = connect(flags);
+  const run = await call((api) => api.runs.cancel(project, n));
+  if (flags.json) process.stdout.write(JSON.stringify(run, null, 2) + '\n');
+  else if (run.status === 'canceled') process.stdout.write(`run #${run.number} of ${project}: canceled${run.reason ? ` (${run.reason})` : ''}\n`);
+  else process.stdout.write(`run #${run.number} of ${project}: stopping its jobs; it ends canceled once they stop (gantry run show ${project} ${run.number})\n`);
+  return EXIT.ok;
+}
+
+/** `gantry run retry PROJECT NUMBER [--failed]`: a new run at the same commit with the same plan. */
+export async function runRetryCommand(project: string, number: string, flags: ClientFlags & { failed?: boolean; json?: boolean }): Promise<number> {
+  const n = positiveInt('NUMBER', number.replace(/^#/, ''))!;
+  const { call } = connect(flags);
+  const run = await call((api) => api.runs.retry(project, n, { failedOnly: flags.failed === true }));
+  if (flags.json) process.stdout.write(JSON.stringify(run, null, 2) + '\n');
+  else {
+    const what = flags.failed ? 'the jobs that did not succeed in' : 'all of';
+    process.stdout.write(`started run #${run.number} of ${project}: re-runs ${what} run #${n} @ ${run.sha.slice(0, 12)}: ${run.status}\n`);
+  }
+  return EXIT.ok;
+}
