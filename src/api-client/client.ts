@@ -34,10 +34,6 @@ export interface ApiClient {
     cancel(project: string, number: number): Promise<RunDetailView>;
     /** Retries an ended run as a NEW run (returned); `failedOnly` runs again only the jobs that did not succeed. */
     retry(project: string, number: number, options?: { failedOnly?: boolean }): Promise<RunDetailView>;
-    /** Cancels a run: the run as it is then (`canceled`, or still `running` while its jobs stop); RUN_ALREADY_FINISHED when it ended otherwise. */
-    cancel(project: string, number: number): Promise<RunDetailView>;
-    /** Retries an ended run as a NEW run (returned); `failedOnly` runs again only the jobs that did not succeed. */
-    retry(project: string, number: number, options?: { failedOnly?: boolean }): Promise<RunDetailView>;
     /**
      * A job's log live (SSE): every line with seq > `after` once, in order, then `end` when the job
      * ends; reconnects with Last-Event-ID when the connection drops. `break` stops it.
@@ -145,9 +141,6 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       trigger: (project, input) => request<RunDetailView>('POST', `${projectPath(project)}/runs`, input),
       logs: (project, number, job, options = {}) =>
         request<LogPage>('GET', `${projectPath(project)}/runs/${number}/jobs/${encodeURIComponent(job)}/logs${queryString({ after: options.after, limit: options.limit })}`),
-      cancel: (project, number) => request<RunDetailView>('POST', `${projectPath(project)}/runs/${number}/cancel`, {}),
-      retry: (project, number, retryOptions = {}) =>
-        request<RunDetailView>('POST', `${projectPath(project)}/runs/${number}/retry`, { failedOnly: retryOptions.failedOnly === true }),
       cancel: (project, number) => request<RunDetailView>('POST', `${projectPath(project)}/runs/${number}/cancel`, {}),
       retry: (project, number, retryOptions = {}) =>
         request<RunDetailView>('POST', `${projectPath(project)}/runs/${number}/retry`, { failedOnly: retryOptions.failedOnly === true }),

@@ -148,7 +148,6 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       ],
       runs: { repos, createRun },
       runControl: runService,
-      runControl: runService,
       live: { hub: live },
     });
   } catch (err) {

@@ -11,7 +11,6 @@ import { webhookRoutes } from './routes/hooks.js';
 import { projectRoutes } from './routes/projects.js';
 import { runRoutes } from './routes/runs.js';
 import { runActionRoutes, type RunControl } from './routes/run-actions.js';
-import { runActionRoutes, type RunControl } from './routes/run-actions.js';
 import type { RunStarter } from './run-creator.js';
 import { zodValidatorCompiler } from './zod-schemas.js';
 
@@ -35,8 +34,6 @@ export interface HttpAppOptions {
   readonly runs?: RunStarter;
   /** Ids of deliveries that failed authentication (default random UUIDs). */
   readonly newId?: () => string;
-  /** With it, cancel and retry (`POST /api/v1/projects/{project}/runs/{number}/cancel|retry`) are mounted. */
-  readonly runControl?: RunControl;
   /** With it, cancel and retry (`POST /api/v1/projects/{project}/runs/{number}/cancel|retry`) are mounted. */
   readonly runControl?: RunControl;
   /** With it, the live log stream (`.../jobs/{job}/logs/stream`, SSE) is mounted. */
@@ -70,7 +67,6 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
       projectRoutes(api, options.store);
       runRoutes(api, options.store, options.runs);
       deliveryRoutes(api, options.store);
-      if (options.runControl) runActionRoutes(api, options.store, options.runControl);
       if (options.runControl) runActionRoutes(api, options.store, options.runControl);
       if (options.live) logStreamRoutes(api, options.store, options.live.hub, options.live);
     },
