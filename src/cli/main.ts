@@ -79,6 +79,11 @@ function serverCommands(program: Command, run: (action: Action) => void): void {
     .option('--json', 'the run as JSON')
     .addHelpText('after', '\nExamples:\n  gantry trigger web\n  gantry trigger web --branch release/1.2 --input target=production')
     .action((project: string, flags) => run(async () => (await import('./commands/runs.js')).triggerCommand(project, flags)));
+  client(program.command('logs').description("a job's log; every job's, in order, without JOB").argument('<project>', 'project name').argument('<run>', 'run number').argument('[job]', 'job id'))
+    .option('-f, --follow', 'print new lines as they come until the job ends (exit 1 unless it succeeded)')
+    .option('--json', 'one JSON object per line (seq, step, stream, line, time)')
+    .addHelpText('after', '\nExamples:\n  gantry logs web 42 test\n  gantry logs web 42 test -f\n  gantry logs web 42 --json')
+    .action((project: string, number: string, job: string | undefined, flags) => run(async () => (await import('./commands/logs.js')).logsCommand(project, number, job, flags)));
 }
 
 export function buildProgram(run: (action: Action) => void): Command {
