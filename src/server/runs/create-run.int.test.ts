@@ -173,6 +173,18 @@ test('manual events without a sha build the branch head (default branch when non
   );
 });
 
+test('alreadySynced: a caller that just synced and pinned the commit causes no second fetch', async () => {
+  const head = origin.commit({ '.gantry.yml': PIPELINE }, { branch: 'main' });
+  const project = await newProject();
+  const first = await createRun(project, { name: 'manual', sha: '' }, { kind: 'manual', actor: 'admin' });
+  assert.ok(first.created);
+  const before = fetches;
+  const again = await createRun(project, { name: 'manual', sha: head, branch: 'main' }, { kind: 'manual', actor: 'admin' }, { alreadySynced: true });
+  assert.ok(again.created);
+  assert.equal(again.run.sha, head);
+  assert.equal(fetches, before, 'no fetch');
+});
+
 test('bad values from an event never reach git; a commit missing from the repository → error run', async () => {
   origin.commit({ '.gantry.yml': PIPELINE }, { branch: 'main' });
   const project = await newProject();

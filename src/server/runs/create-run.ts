@@ -13,6 +13,11 @@ export interface CreateRunDeps {
 export interface CreateRunOptions {
   /** The ref's previous commit from the ref update (push), for `paths` filters when the event has no file list. */
   before?: string;
+  /**
+   * The caller synced the mirror and pinned `event.sha` a moment ago (a manual trigger checks its
+   * inputs at the pinned commit first); skip the second fetch.
+   */
+  alreadySynced?: boolean;
 }
 
 export type CreateRunResult = { created: true; run: Run } | { created: false; reason: string };
@@ -48,7 +53,7 @@ export const MAX_REASON_DIAGNOSTICS = 5;
  */
 export function createRunFromEvent(deps: CreateRunDeps): CreateRunFromEvent {
   return async (project, event, trigger, options = {}) => {
-    await deps.repos.sync(project);
+    if (!options.alreadySynced) await deps.repos.sync(project);
     const pinned = await pinCommit(deps.repos, project, event);
     if ('missing' in pinned) return storeError(deps, project, pinned.event, trigger, pinned.missing);
     const enriched = await enrichEvent(deps.repos, project, pinned.event, options);

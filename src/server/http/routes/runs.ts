@@ -102,7 +102,7 @@ function triggerRoute(app: FastifyInstance, store: Store, starter: RunStarter, d
       if (body.tag !== undefined) wanted.tag = body.tag;
       const event = await pinAndCheckInputs(starter.repos, project, wanted);
       const actor = request.principal?.name ?? null;
-      const result = await starter.createRun(project, event, { kind: body.event, actor });
+      const result = await starter.createRun(project, event, { kind: body.event, actor }, { alreadySynced: true });
       if (!result.created) {
         throw new GantryError('RUN_NOT_TRIGGERED', `no run: ${result.reason}`, { details: { reason: result.reason } });
       }
