@@ -70,6 +70,15 @@ function serverCommands(program: Command, run: (action: Action) => void): void {
     .option('--json', 'as JSON')
     .addHelpText('after', '\nExamples:\n  gantry run show web 42\n  gantry run show web 42 --json')
     .action((project: string, number: string, flags) => run(async () => (await import('./commands/runs.js')).runShowCommand(project, number, flags)));
+  client(runCmd.command('cancel').description('cancel a queued or running run (always() steps still run)').argument('<project>', 'project name').argument('<number>', 'run number'))
+    .option('--json', 'the run as JSON')
+    .addHelpText('after', '\nExamples:\n  gantry run cancel web 42')
+    .action((project: string, number: string, flags) => run(async () => (await import('./commands/runs.js')).runCancelCommand(project, number, flags)));
+  client(runCmd.command('retry').description('start a new run of the same commit and plan').argument('<project>', 'project name').argument('<number>', 'run number'))
+    .option('--failed', 'run only the jobs that did not succeed; successful ones are carried over with their outputs')
+    .option('--json', 'the new run as JSON')
+    .addHelpText('after', '\nExamples:\n  gantry run retry web 42\n  gantry run retry web 42 --failed')
+    .action((project: string, number: string, flags) => run(async () => (await import('./commands/runs.js')).runRetryCommand(project, number, flags)));
   client(program.command('trigger').description('start a run of a project now (default: its default branch)').argument('<project>', 'project name'))
     .option('--branch <name>', 'branch to build')
     .option('--tag <name>', 'tag to build')

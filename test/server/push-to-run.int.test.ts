@@ -102,3 +102,22 @@ test('gantry trigger with an input → the next run; a bad input is a clear erro
   const missing = await gantry(['run', 'show', 'site', '9'], env);
   assert.match(missing.stderr, /RUN_NOT_FOUND: project site has no run #9\n {2}hint: list the runs with `gantry runs PROJECT`/);
 });
+
+test('gantry run retry starts the next run of the same commit; cancel of a finished run is a clear 409 (exit 2)', async () => {
+  const list = async () => JSON.parse((await gantry(['runs', 'site', '--json'], env)).stdout) as RunView[];
+  const deadline = Date.now() + 20_000;
+  while ((await list()).some((r) => ['queued', 'running', 'waiting'].includes(r.status))) {
+    assert.ok(Date.now() < deadline, 'runs did not finish');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const before = await list();
+  const newest = before[0]!;
+  const retried = await gantry(['run', 'retry', 'site', String(newest.number), '--json'], env);
+  assert.equal(retried.code, 0, retried.stderr);
+  const run = JSON.parse(retried.stdout) as RunDetailView;
+  assert.equal(run.number, newest.number + 1);
+  assert.equal(run.sha, newest.sha);
+  const cancel = await gantry(['run', 'cancel', 'site', String(newest.number)], env);
+  assert.equal(cancel.code, 2);
+  assert.match(cancel.stderr, /RUN_ALREADY_FINISHED/);
+});
