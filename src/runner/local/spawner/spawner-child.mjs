@@ -15,8 +15,31 @@ import { spawn } from 'node:child_process';
 /** id → child process, while its pipes are open. */
 const live = new Map();
 
-function send(message) {
-  if (process.connected) process.send(message);
+// Backpressure: output is forwarded over IPC, which queues without limit when the parent reads
+// slower than a step prints. Past HIGH_WATER bytes in flight, the steps' pipes are paused (the
+// steps then block on write, like any program writing to a full pipe) until the queue drains.
+const HIGH_WATER = 1 << 20;
+let inFlight = 0;
+let paused = false;
+
+function send(message, bytes = 0) {
+  if (!process.connected) return;
+  inFlight += bytes;
+  process.send(message, undefined, undefined, () => {
+    inFlight -= bytes;
+    if (paused && inFlight < HIGH_WATER / 2) setPaused(false);
+  });
+  if (!paused && inFlight > HIGH_WATER) setPaused(true);
+}
+
+function setPaused(value) {
+  paused = value;
+  for (const child of live.values()) {
+    for (const stream of [child.stdout, child.stderr]) {
+      if (value) stream.pause();
+      else stream.resume();
+    }
+  }
 }
 
 function start({ id, program, args, cwd, env }) {
@@ -33,8 +56,12 @@ function start({ id, program, args, cwd, env }) {
   if (child.pid === undefined) return;
   live.set(id, child);
   send({ type: 'started', id, pid: child.pid });
-  child.stdout.on('data', (data) => send({ type: 'out', id, stream: 'stdout', data }));
-  child.stderr.on('data', (data) => send({ type: 'out', id, stream: 'stderr', data }));
+  child.stdout.on('data', (data) => send({ type: 'out', id, stream: 'stdout', data }, data.length));
+  child.stderr.on('data', (data) => send({ type: 'out', id, stream: 'stderr', data }, data.length));
+  if (paused) {
+    child.stdout.pause();
+    child.stderr.pause();
+  }
   child.once('exit', () => send({ type: 'exit', id }));
   child.once('close', (code, signal) => {
     live.delete(id);

@@ -62,3 +62,36 @@ test('killing a spawner mid-step reports the step failed; the pool recovers with
     pool.close();
   }
 });
+
+test('a step printing far more than the parent reads does not balloon the spawner: its pipes are paused', async () => {
+  const pool = new SpawnerPool(1);
+  try {
+    // 64 MiB of output; the parent holds its event loop busy for a while so IPC backs up.
+    let bytes = 0;
+    let pid = 0;
+    const done = new Promise<void>((resolve, reject) => {
+      pool.spawn(
+        { program: 'sh', args: ['-c', 'head -c 67108864 /dev/zero'], cwd: process.cwd(), env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } },
+        {
+          started: (p) => (pid = p),
+          failed: reject,
+          output: (_s, chunk) => (bytes += chunk.length),
+          exited: () => undefined,
+          closed: () => resolve(),
+        },
+      );
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    const busyUntil = Date.now() + 1500;
+    while (Date.now() < busyUntil); // the parent reads nothing for 1.5 s
+    const { execFileSync } = await import('node:child_process');
+    const spawnerPid = execFileSync('pgrep', ['-P', String(process.pid), '-f', 'spawner-child.mjs'], { encoding: 'utf8' }).trim().split('\n')[0];
+    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(execFileSync('cat', [`/proc/${spawnerPid}/status`], { encoding: 'utf8' }))?.[1]);
+    await done;
+    assert.ok(pid > 0);
+    assert.equal(bytes, 67108864, 'every byte arrives');
+    assert.ok(rssKb < 120 * 1024, `spawner RSS ${Math.round(rssKb / 1024)} MiB while the parent was not reading`);
+  } finally {
+    pool.close();
+  }
+});
