@@ -3,13 +3,12 @@ import type { Plan } from '../pipeline/index.js';
 import type { LogLine, Project, Run, Store } from '../store/index.js';
 import type { AgentPort } from './agent-port.js';
 import { JobQueue } from './queue/job-queue.js';
-import { pickNext, type QueueCandidate } from './queue/pick-next.js';
-import { priorityClassOf } from './queue/priority-class.js';
+import { admitQueuedRuns } from './run-admission.js';
+import { AutoCanceler } from './run-auto-cancel.js';
 import { cancelStoredRun, type CancelOutcome } from './run-cancel.js';
 import { startRunExecution, type RunExecution } from './run-execution.js';
 import { retryStoredRun, type RetryOptions } from './run-retry.js';
 import { startRetention, type RetentionOptions } from './retention.js';
-import { supersededBy, supersededReason } from './supersede.js';
 import { silentLogger, type EngineLogger } from './run-recorder.js';
 
 export interface RunServiceOptions {
@@ -46,7 +45,9 @@ export interface RunServiceOptions {
  * then starts queued runs as limits allow — on `kick()` (the intake calls it after storing a run),
  * when a run ends, and every `pollIntervalMs`. A queued run starts by compare-and-set
  * (`queued` → `running`), so two services on one store never start it twice. Runs held back by a
- * limit keep `queued` with the reason ("project limit 2 reached").
+ * limit or a concurrency group keep `queued` with the reason ("project limit 2 reached",
+ * "concurrency group deploy held by run #41"); admission, auto-cancel and groups are in
+ * run-admission.ts, run-auto-cancel.ts and concurrency-groups.ts.
  * Agents take the jobs through `agentPort` (the JobQueue).
  *
  * Stop (server shutdown): `stopTakingWork` — no run starts and no job is leased any more;
@@ -99,8 +100,7 @@ class Service implements RunService {
   #retention: { stop(): void } | undefined;
   /** Cancel reasons for runs not executing here (yet), with when they were asked for. */
   readonly #pendingCancels = new Map<number, { reason: string; at: number }>();
-  /** Queued runs already checked for runs they supersede (auto-cancel). */
-  #supersedeChecked = new Set<number>();
+  readonly #autoCancel: AutoCanceler;
 
   constructor(options: RunServiceOptions) {
     this.#options = options;
@@ -114,6 +114,7 @@ class Service implements RunService {
       globalJobLimit: options.limits?.maxRunningJobs ?? null,
       ...(options.onLogsStored && { onLogsStored: options.onLogsStored }),
     });
+    this.#autoCancel = new AutoCanceler({ runs: options.store.runs, logger: this.#logger, cancel: (runId, reason) => this.cancel(runId, reason) });
   }
 
   get #agingStepMs(): number {
@@ -269,84 +270,17 @@ class Service implements RunService {
     this.#active.set(run.id, { projectId: project.id, controller, execution, done });
   }
 
-  /** One pass: start queued runs in policy order while limits allow; store why the others wait. */
-  async #admit(): Promise<void> {
-    const { store, limits } = this.#options;
-    const queued = (await store.runs.listByStatus(['queued'], { limit: 1000 })).filter((run) => run.plan !== null && !this.#active.has(run.id));
-    if (queued.length === 0) return;
-    const projects = new Map<number, Project>();
-    for (const run of queued) {
-      if (projects.has(run.projectId)) continue;
-      const project = await store.projects.getById(run.projectId);
-      if (project) projects.set(project.id, project);
-    }
-    const superseded = await this.#autoCancel(queued, projects);
-    let candidates = queued.filter((run) => projects.has(run.projectId) && !superseded.has(run.id)).map((run) => this.#candidate(run, projects.get(run.projectId)!));
-    while (candidates.length > 0 && this.#accepting) {
-      const { next, reasons } = pickNext(candidates, this.#clock.now(), this.#runningCounts(), {
-        agingStepMs: this.#agingStepMs,
-        globalLimit: limits?.maxConcurrentRuns ?? null,
-        projectLimit: (id) => projects.get(id)?.settings.maxConcurrentRuns,
-        agentLabels: [],
-        noun: 'run',
-      });
-      if (!next) {
-        await this.#storeReasons(candidates, reasons);
-        return;
-      }
-      candidates = candidates.filter((c) => c !== next);
-      const started = await store.runs.update(next.run.id, { status: 'running', reason: null }, { ifStatus: ['queued'] });
-      if (started && this.#accepting) this.#launch(started, projects.get(started.projectId)!, false);
-    }
-  }
-
-  /** Auto-cancel: each new queued run of a project with `autoCancel` cancels the older runs it supersedes. */
-  async #autoCancel(queued: readonly Run[], projects: ReadonlyMap<number, Project>): Promise<Set<number>> {
-    const canceled = new Set<number>();
-    const checked = new Set<number>();
-    for (const run of queued) {
-      checked.add(run.id);
-      if (this.#supersedeChecked.has(run.id) || canceled.has(run.id) || !projects.get(run.projectId)?.settings.autoCancel) continue;
-      for (const older of await supersededBy(this.#options.store.runs, run)) {
-        try {
-          await this.cancel(older.id, supersededReason(run));
-          canceled.add(older.id);
-          this.#logger.info({ runId: older.id, by: run.id }, supersededReason(run));
-        } catch (err) {
-          this.#logger.warn({ err, runId: older.id }, 'could not cancel a superseded run');
-        }
-      }
-    }
-    this.#supersedeChecked = checked;
-    return canceled;
-  }
-
-  #candidate(run: Run, project: Project): QueueCandidate & { run: Run } {
-    return {
-      key: String(run.id),
-      projectId: run.projectId,
-      priorityClass: priorityClassOf({ kind: run.trigger.kind, branch: run.branch, defaultBranch: project.defaultBranch }),
-      projectPriority: project.settings.priority,
-      enqueuedAt: run.createdAt,
-      runOrder: run.id,
-      rank: 0,
-      seq: run.id,
-      labels: [],
-      run,
-    };
-  }
-
-  #runningCounts(): { total: number; byProject: Map<number, number> } {
-    const byProject = new Map<number, number>();
-    for (const active of this.#active.values()) byProject.set(active.projectId, (byProject.get(active.projectId) ?? 0) + 1);
-    return { total: this.#active.size, byProject };
-  }
-
-  async #storeReasons(candidates: readonly (QueueCandidate & { run: Run })[], reasons: Map<string, string>): Promise<void> {
-    for (const candidate of candidates) {
-      const reason = reasons.get(candidate.key);
-      if (reason === undefined || reason === candidate.run.reason) continue;
-      await this.#options.store.runs.update(candidate.run.id, { reason }, { ifStatus: ['queued'] });
-    }
+  /** One admission pass (run-admission.ts): cancels, concurrency groups, limits, policy order. */
+  #admit(): Promise<void> {
+    return admitQueuedRuns({
+      store: this.#options.store,
+      clock: this.#clock,
+      agingStepMs: this.#agingStepMs,
+      globalLimit: this.#options.limits?.maxConcurrentRuns ?? null,
+      autoCancel: this.#autoCancel,
+      accepting: () => this.#accepting,
+      active: () => this.#active,
+      launch: (run, project) => this.#launch(run, project, false),
+    });
   }
 }
