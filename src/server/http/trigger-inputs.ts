@@ -2,7 +2,7 @@ import { formatDiagnostic, GantryError } from '../../core/index.js';
 import { compilePipeline, loadPipeline, type GitEvent } from '../../pipeline/index.js';
 import type { Project } from '../../store/index.js';
 import type { RepoMirrors } from '../repos/index.js';
-import { findPipelineFile } from '../runs/index.js';
+import { findPipelineFile, type PipelineFileLookup } from '../runs/index.js';
 
 /**
  * A manual/api trigger has its caller on the line: inputs that do not fit the pipeline's declared
@@ -15,19 +15,33 @@ import { findPipelineFile } from '../runs/index.js';
  * Throws RUN_BAD_INPUT, GIT_UNKNOWN_REF (no such branch/tag), GIT_UNKNOWN_COMMIT, GIT_FETCH_FAILED.
  */
 export async function pinAndCheckInputs(repos: RepoMirrors, project: Project, event: GitEvent): Promise<GitEvent> {
-  await repos.sync(project);
+  return (await pinAndCheckTrigger(repos, project, event)).event;
+}
+
+/**
+ * `pinAndCheckInputs`, also handing back the pipeline file it read at the pinned commit so the run
+ * creator need not read it again (`createRun(…, { alreadySynced: true, pipelineFile })`).
+ * A trigger naming a full commit id the mirror already has does not fetch; a branch or tag does.
+ */
+export async function pinAndCheckTrigger(
+  repos: RepoMirrors,
+  project: Project,
+  event: GitEvent,
+): Promise<{ event: GitEvent; pipelineFile: PipelineFileLookup }> {
+  if (!(await repos.hasCommit(project, event.sha))) await repos.sync(project);
   const pinned = await pin(repos, project, event);
   const lookup = await findPipelineFile(repos, project, pinned.sha);
-  if (!lookup.found) return pinned;
+  const result = { event: pinned, pipelineFile: lookup };
+  if (!lookup.found) return result;
   const load = loadPipeline(lookup.text, lookup.file);
-  if (!load.loaded) return pinned;
+  if (!load.loaded) return result;
   const bad = compilePipeline(load.loaded, pinned).diagnostics.filter((d) => d.code === 'PIPELINE_BAD_INPUT');
   if (bad.length > 0) {
     throw new GantryError('RUN_BAD_INPUT', `the inputs do not fit ${lookup.file}:\n${bad.map(formatDiagnostic).join('\n')}`, {
       details: { diagnostics: bad },
     });
   }
-  return pinned;
+  return result;
 }
 
 async function pin(repos: RepoMirrors, project: Project, event: GitEvent): Promise<GitEvent> {

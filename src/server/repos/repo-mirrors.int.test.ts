@@ -191,3 +191,55 @@ test('GIT_DIR in the environment does not redirect git; remove deletes the mirro
   assert.equal(existsSync(mirrors.mirrorPath(project)), false);
   assert.equal(mirrors.lastSyncedAt(project), undefined);
 });
+
+test('reads share one cat-file reader per mirror; a fetch starts a fresh one that sees the new commit; close ends it', async () => {
+  const first = origin.commit({ 'r.txt': 'one' }, { branch: 'reader' });
+  const { project, mirrors, count } = setup();
+  assert.equal(await mirrors.hasCommit(project, first), false, 'no mirror yet: unknown, and nothing fetched');
+  assert.equal(count('fetch') + count('clone'), 0);
+  await mirrors.sync(project);
+  assert.equal(await mirrors.hasCommit(project, first), true);
+  assert.equal(await mirrors.hasCommit(project, 'e'.repeat(40)), false);
+  assert.equal(await mirrors.hasCommit(project, 'not-a-sha'), false);
+  assert.equal(await mirrors.resolve(project, 'reader'), first);
+  assert.equal(await mirrors.readFile(project, first, 'r.txt'), 'one');
+  assert.equal((await mirrors.commitInfo(project, first)).sha, first);
+  assert.equal(count('cat-file'), 1, 'one reader answered every question');
+  assert.equal(count('rev-parse') + count('log'), 0);
+
+  const second = origin.commit({ 'r.txt': 'two' }, { branch: 'reader' });
+  assert.equal(await mirrors.hasCommit(project, second), false);
+  await mirrors.sync(project);
+  assert.equal(await mirrors.resolve(project, 'reader'), second);
+  assert.equal(await mirrors.readFile(project, second, 'r.txt'), 'two');
+  assert.equal(count('cat-file'), 2, 'a new reader after the fetch');
+  await mirrors.close();
+  assert.equal(await mirrors.readFile(project, first, 'r.txt'), 'one', 'usable after close: a reader starts on demand');
+  await mirrors.close();
+});
+
+test('fetches skip auto maintenance; maintenance runs in the background at most once per interval', async () => {
+  origin.commit({ 'm.txt': '1' }, { branch: 'maint' });
+  let now = 1_000_000;
+  const clock = { ...systemClock, now: () => now };
+  const calls: string[][] = [];
+  const count = (verb: string) => calls.filter((a) => a[0] === verb).length;
+  const mirrors = createRepoMirrors({ dataDir: join(origin.scratch, 'data-maint'), clock, onGit: (a) => calls.push([...a]) });
+  const project = { id: 998, repoUrl: origin.bare };
+  await mirrors.sync(project); // a fresh clone needs no maintenance
+  await mirrors.sync(project);
+  await mirrors.close(); // waits for background maintenance
+  assert.equal(count('maintenance'), 0, 'not within 10 min of the clone');
+  now += 600_000;
+  await mirrors.sync(project);
+  await mirrors.sync(project);
+  await mirrors.sync(project);
+  await mirrors.close();
+  assert.equal(count('maintenance'), 1, 'once per interval, however many fetches');
+  const fetches = calls.filter((a) => a[0] === 'fetch');
+  assert.equal(fetches.length, 4);
+  for (const f of fetches) assert.ok(f.includes('--no-auto-maintenance'), f.join(' '));
+  // Never overlapping: each fetch's argv is observed after the previous maintenance's.
+  const order = calls.filter((a) => a[0] === 'fetch' || a[0] === 'maintenance').map((a) => a[0]);
+  assert.deepEqual(order, ['fetch', 'fetch', 'maintenance', 'fetch', 'fetch']);
+});

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { GantryError, type Clock, type ErrorCode } from '../../core/index.js';
 import type { Project } from '../../store/index.js';
 import { GitProcessError, redactCredentials, runGit, type GitObserver, type GitResult } from './git-command.js';
+import { createCatFileBatch, type CatFileBatch } from './cat-file-batch.js';
+import { parseCommit } from './commit-object.js';
 import { assertRefName, assertSha, assertTreePath, isFullSha, isZeroSha } from './git-names.js';
 import { createSyncGate } from './sync-gate.js';
 
@@ -21,6 +23,14 @@ export interface RepoMirrorsOptions {
   commandTimeoutMs?: number;
   /** Called with the argv of every git process started (tests count fetches; logs). */
   onGit?: GitObserver;
+  /**
+   * `git maintenance run --auto` at most this often per mirror (default 10 min), in the background
+   * after a fetch, never while a fetch runs: fetches themselves skip auto maintenance (it costs a
+   * process or more on every trigger).
+   */
+  maintenanceIntervalMs?: number;
+  /** A mirror's `cat-file --batch-command` reader ends after this long unused (default 30 s). */
+  readerIdleMs?: number;
 }
 
 export interface CommitInfo {
@@ -51,6 +61,11 @@ export interface RepoMirrors {
   mirrorPath(project: Pick<Project, 'id'>): string;
   /** Clones the mirror on first use (`git clone --mirror`), else `git fetch --prune`. */
   sync(project: MirrorProject): Promise<void>;
+  /**
+   * True when the mirror exists and has the commit (a full id): a webhook for a commit already
+   * fetched needs no fetch. Never fetches; false for anything else.
+   */
+  hasCommit(project: MirrorProject, sha: string): Promise<boolean>;
   /** Epoch ms of the last successful sync in this process, if any. */
   lastSyncedAt(project: Pick<Project, 'id'>): number | undefined;
   /**
@@ -77,6 +92,11 @@ export interface RepoMirrors {
   checkout(project: MirrorProject, sha: string, dir: string, options?: { signal?: AbortSignal }): Promise<void>;
   /** Deletes the project's mirror (project deleted). Idempotent. */
   remove(project: Pick<Project, 'id'>): Promise<void>;
+  /**
+   * Ends the long-lived readers and waits for background maintenance (server shutdown). Calls after
+   * it still work (a reader is started again on demand). Idempotent.
+   */
+  close(): Promise<void>;
 }
 
 export function createRepoMirrors(options: RepoMirrorsOptions): RepoMirrors {
@@ -86,6 +106,48 @@ export function createRepoMirrors(options: RepoMirrorsOptions): RepoMirrors {
   const gate = createSyncGate();
   const synced = new Map<number, number>();
   const mirrorPath = (project: Pick<Project, 'id'>): string => join(root, `${project.id}.git`);
+  const maintenanceIntervalMs = options.maintenanceIntervalMs ?? 600_000;
+  const maintainedAt = new Map<number, number>();
+  const maintaining = new Map<number, Promise<void>>();
+  const readers = new Map<number, CatFileBatch>();
+  const fetching = new Set<number>();
+
+  /** The mirror's reader, started on first use and again after a fetch or when it ended idle. */
+  const reader = (project: Pick<Project, 'id'>): CatFileBatch => {
+    let r = readers.get(project.id);
+    if (!r || r.closed) {
+      r = createCatFileBatch({ cwd: mirrorPath(project), timeoutMs: commandTimeoutMs, onGit: options.onGit, ...(options.readerIdleMs ? { idleMs: options.readerIdleMs } : {}) });
+      readers.set(project.id, r);
+    }
+    return r;
+  };
+  /** A fetch may repack and replace refs: the next read starts a fresh reader (answers in flight finish). */
+  const dropReader = (project: Pick<Project, 'id'>): void => {
+    readers.get(project.id)?.close();
+    readers.delete(project.id);
+  };
+
+  /**
+   * Off the hot path: after a fetch, at most once per interval per mirror, in the background. It
+   * starts when no fetch runs; a fetch that starts meanwhile waits for it (see sync), so the two
+   * never overlap. Best effort: a failure is retried at the next interval.
+   */
+  function maybeMaintain(project: MirrorProject): void {
+    const last = maintainedAt.get(project.id);
+    const now = options.clock.now();
+    if (maintaining.has(project.id) || (last !== undefined && now - last < maintenanceIntervalMs)) return;
+    maintainedAt.set(project.id, now);
+    const done = (async () => {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      while (fetching.has(project.id)) await new Promise<void>((resolve) => setTimeout(resolve, 50));
+      if (!existsSync(join(mirrorPath(project), 'HEAD'))) return;
+      await runGit(['maintenance', 'run', '--auto', '--quiet'], { cwd: mirrorPath(project), timeoutMs: fetchTimeoutMs }, options.onGit);
+      dropReader(project); // it may have repacked
+    })()
+      .catch(() => undefined)
+      .finally(() => maintaining.delete(project.id));
+    maintaining.set(project.id, done);
+  }
 
   const git = (project: Pick<Project, 'id'>, args: string[], extra: { signal?: AbortSignal; maxBuffer?: number } = {}): Promise<GitResult> =>
     runGit(args, { cwd: mirrorPath(project), timeoutMs: commandTimeoutMs, ...extra }, options.onGit);
@@ -117,8 +179,10 @@ export function createRepoMirrors(options: RepoMirrorsOptions): RepoMirrors {
 
   async function fetch(project: MirrorProject): Promise<void> {
     try {
+      // --no-auto-maintenance: `maintenance run --auto` per fetch is a process (and sometimes a
+      // repack) on every trigger; maybeMaintain runs it in the background, rarely.
       await runGit(
-        ['fetch', '--prune', '--quiet', '--no-write-fetch-head', '--', project.repoUrl, '+refs/*:refs/*'],
+        ['fetch', '--prune', '--quiet', '--no-write-fetch-head', '--no-auto-maintenance', '--', project.repoUrl, '+refs/*:refs/*'],
         { cwd: mirrorPath(project), timeoutMs: fetchTimeoutMs },
         options.onGit,
       );
@@ -133,14 +197,19 @@ export function createRepoMirrors(options: RepoMirrorsOptions): RepoMirrors {
     }
   }
 
-  async function commitExists(project: MirrorProject, sha: string): Promise<boolean> {
+  /** Id of the commit a validated name peels to, through the mirror's reader; undefined when none. */
+  async function peelCommit(project: MirrorProject, name: string): Promise<string | undefined> {
     try {
-      await git(project, ['cat-file', '-e', `${sha}^{commit}`]);
-      return true;
+      return (await reader(project).info(`${name}^{commit}`))?.oid;
     } catch (err) {
-      if (err instanceof GitProcessError && !err.timedOut && !err.aborted) return false;
+      // No mirror yet (git cannot start there) reads as "no such commit", as before.
+      if (err instanceof GitProcessError && !err.timedOut && !err.aborted && !existsSync(mirrorPath(project))) return undefined;
       throw failed('GIT_FAILED', 'git cat-file', err);
     }
+  }
+
+  async function commitExists(project: MirrorProject, sha: string): Promise<boolean> {
+    return (await peelCommit(project, sha)) !== undefined;
   }
 
   async function requireCommit(project: MirrorProject, sha: string): Promise<void> {
@@ -152,13 +221,25 @@ export function createRepoMirrors(options: RepoMirrorsOptions): RepoMirrors {
     }
   }
 
-  async function revParse(project: MirrorProject, ref: string): Promise<string | undefined> {
+  // `ref` passed assertRefName: no `^ ~ : @{ ..`, spaces or line breaks, so the reader sees one name.
+  const revParse = (project: MirrorProject, ref: string): Promise<string | undefined> => peelCommit(project, ref);
+
+  async function readBlob(project: MirrorProject, sha: string, path: string): Promise<string | undefined> {
+    if (/[\n\r]/.test(path)) {
+      // The reader is line-based: such a (legal, rare) path goes through its own process.
+      try {
+        return (await git(project, ['cat-file', 'blob', `${sha}:${path}`])).stdout;
+      } catch (err) {
+        if (!(err instanceof GitProcessError) || err.timedOut || err.aborted) throw failed('GIT_FAILED', `git cat-file ${path}`, err);
+        return undefined;
+      }
+    }
     try {
-      const { stdout } = await git(project, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
-      return stdout.trim() || undefined;
+      const obj = await reader(project).contents(`${sha}:${path}`);
+      return obj?.type === 'blob' ? obj.body.toString('utf8') : undefined;
     } catch (err) {
-      if (err instanceof GitProcessError && err.exitCode === 1) return undefined;
-      throw failed('GIT_FAILED', `git rev-parse ${ref}`, err);
+      if (err instanceof GitProcessError && !err.timedOut && !err.aborted && !existsSync(mirrorPath(project))) return undefined;
+      throw failed('GIT_FAILED', `git cat-file ${path}`, err);
     }
   }
 
@@ -168,10 +249,26 @@ export function createRepoMirrors(options: RepoMirrorsOptions): RepoMirrors {
     async sync(project) {
       checkUrl(project.repoUrl);
       await gate.run(project.id, async () => {
-        if (existsSync(join(mirrorPath(project), 'HEAD'))) await fetch(project);
-        else await clone(project);
+        await maintaining.get(project.id);
+        fetching.add(project.id);
+        try {
+          if (existsSync(join(mirrorPath(project), 'HEAD'))) await fetch(project);
+          else {
+            await clone(project);
+            maintainedAt.set(project.id, options.clock.now()); // a fresh clone needs none
+          }
+        } finally {
+          fetching.delete(project.id);
+        }
+        dropReader(project);
         synced.set(project.id, options.clock.now());
       });
+      maybeMaintain(project);
+    },
+
+    async hasCommit(project, sha) {
+      if (!isFullSha(sha) || !existsSync(join(mirrorPath(project), 'HEAD'))) return false;
+      return commitExists(project, sha);
     },
 
     lastSyncedAt: (project) => synced.get(project.id),
@@ -186,13 +283,9 @@ export function createRepoMirrors(options: RepoMirrorsOptions): RepoMirrors {
     async readFile(project, sha, path) {
       assertSha(sha);
       assertTreePath(path);
-      try {
-        return (await git(project, ['cat-file', 'blob', `${sha}:${path}`])).stdout;
-      } catch (err) {
-        if (!(err instanceof GitProcessError) || err.timedOut || err.aborted) throw failed('GIT_FAILED', `git cat-file ${path}`, err);
-        await requireCommit(project, sha);
-        return undefined;
-      }
+      const text = await readBlob(project, sha, path);
+      if (text === undefined) await requireCommit(project, sha);
+      return text;
     },
 
     async listFiles(project, sha, dir) {
@@ -209,7 +302,17 @@ export function createRepoMirrors(options: RepoMirrorsOptions): RepoMirrors {
     },
 
     async commitInfo(project, sha) {
-      await requireCommit(project, sha);
+      assertSha(sha);
+      let raw: { oid: string; body: Buffer } | undefined;
+      try {
+        raw = await reader(project).contents(`${sha}^{commit}`);
+      } catch (err) {
+        if (!(err instanceof GitProcessError) || err.timedOut || err.aborted || existsSync(mirrorPath(project))) throw failed('GIT_FAILED', `git cat-file ${sha}`, err);
+      }
+      if (raw === undefined) await requireCommit(project, sha);
+      const parsed = raw && parseCommit(raw.body);
+      if (raw && parsed) return { sha: raw.oid, ...parsed };
+      // A commit in another encoding or with an odd author line: git log formats it.
       try {
         const { stdout } = await git(project, ['log', '-1', '--no-show-signature', '--format=%H%x00%an <%ae>%x00%at%x00%B', sha, '--']);
         const [full = sha, author = '', at = '0', ...rest] = stdout.split('\0');
@@ -243,8 +346,16 @@ export function createRepoMirrors(options: RepoMirrorsOptions): RepoMirrors {
     },
 
     async remove(project) {
+      dropReader(project);
+      await maintaining.get(project.id);
       await rm(mirrorPath(project), { recursive: true, force: true });
       synced.delete(project.id);
+      maintainedAt.delete(project.id);
+    },
+
+    async close() {
+      for (const id of [...readers.keys()]) dropReader({ id });
+      await Promise.all([...maintaining.values()]);
     },
   };
 }

@@ -218,3 +218,28 @@ test('a matching event whose jobs are all skipped at compile time is stored as a
   const jobs = await store.runs.listJobs(r.run.id);
   assert.deepEqual(jobs.map((j) => [j.jobId, j.status]), [['only-on-release', 'skipped']]);
 });
+
+test('a webhook for a commit already in the mirror fetches nothing; an unknown one fetches', async () => {
+  const a = origin.commit({ '.gantry.yml': PIPELINE, 'src/a.ts': '1' }, { branch: 'main' });
+  const project = await newProject();
+  assert.ok((await createRun(project, push('main', a), webhook)).created);
+  const b = origin.commit({ 'src/a.ts': '2' }, { branch: 'main' });
+  const before = fetches;
+  const rb = await createRun(project, push('main', b), webhook, { before: a });
+  assert.ok(rb.created && rb.run.status === 'queued');
+  assert.equal(fetches, before + 1, 'b was not in the mirror: fetched');
+  const again = await createRun(project, push('main', b), webhook, { before: a });
+  assert.ok(again.created && again.run.sha === b);
+  assert.equal(fetches, before + 1, 'b is known now: no fetch');
+});
+
+test('pipelineFile handed over by the caller is used instead of reading the file again', async () => {
+  const head = origin.commit({ '.gantry.yml': PIPELINE }, { branch: 'main' });
+  const project = await newProject();
+  const other = PIPELINE.replace('echo build', 'echo from-caller');
+  const r = await createRun(project, { name: 'manual', sha: head, branch: 'main' }, { kind: 'manual', actor: 'admin' }, {
+    pipelineFile: { found: true, file: '.gantry.yml', text: other },
+  });
+  assert.ok(r.created);
+  assert.match(JSON.stringify(r.run.plan), /from-caller/);
+});

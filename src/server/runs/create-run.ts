@@ -2,7 +2,7 @@ import { formatDiagnostic, GantryError, sortDiagnostics, type Clock, type Diagno
 import { compilePipeline, loadPipeline, type GitEvent, type Plan } from '../../pipeline/index.js';
 import type { Project, Run, RunTrigger, Store } from '../../store/index.js';
 import { assertRefName, isFullSha, redactCredentials, type RepoMirrors } from '../repos/index.js';
-import { findPipelineFile } from './pipeline-file.js';
+import { findPipelineFile, type PipelineFileLookup } from './pipeline-file.js';
 
 export interface CreateRunDeps {
   store: Pick<Store, 'runs'>;
@@ -18,6 +18,11 @@ export interface CreateRunOptions {
    * inputs at the pinned commit first); skip the second fetch.
    */
   alreadySynced?: boolean;
+  /**
+   * The pipeline file at `event.sha` as the caller already read it (the manual trigger's input
+   * check): not read again. Only meaningful with a pinned `event.sha`.
+   */
+  pipelineFile?: PipelineFileLookup;
 }
 
 export type CreateRunResult = { created: true; run: Run } | { created: false; reason: string };
@@ -53,12 +58,16 @@ export const MAX_REASON_DIAGNOSTICS = 5;
  */
 export function createRunFromEvent(deps: CreateRunDeps): CreateRunFromEvent {
   return async (project, event, trigger, options = {}) => {
-    if (!options.alreadySynced) await deps.repos.sync(project);
+    // A commit already in the mirror (a webhook for something fetched before, a redelivery) needs
+    // no network: the event names the exact commit to build.
+    if (!options.alreadySynced && !(await deps.repos.hasCommit(project, event.sha))) await deps.repos.sync(project);
     const pinned = await pinCommit(deps.repos, project, event);
     if ('missing' in pinned) return storeError(deps, project, pinned.event, trigger, pinned.missing);
+
     const enriched = await enrichEvent(deps.repos, project, pinned.event, options);
 
-    const lookup = await findPipelineFile(deps.repos, project, enriched.sha);
+    const given = options.pipelineFile;
+    const lookup = given && event.sha === enriched.sha ? given : await findPipelineFile(deps.repos, project, enriched.sha);
     if (!lookup.found) return storeError(deps, project, enriched, trigger, lookup.reason);
     const compiled = compile(lookup.text, lookup.file, enriched);
     if ('errors' in compiled) return storeError(deps, project, enriched, trigger, compileReason(lookup.file, compiled.errors));
@@ -95,7 +104,12 @@ async function pinCommit(repos: RepoMirrors, project: Project, event: GitEvent):
 }
 
 /** Post-receive and generic deliveries (and manual runs) carry only refs: the rest comes from git. */
-async function enrichEvent(repos: RepoMirrors, project: Project, event: GitEvent, options: CreateRunOptions): Promise<GitEvent> {
+async function enrichEvent(
+  repos: RepoMirrors,
+  project: Project,
+  event: GitEvent,
+  options: CreateRunOptions,
+): Promise<GitEvent> {
   const out: GitEvent = { ...event };
   if (!out.message || !out.author) {
     const info = await repos.commitInfo(project, out.sha);
@@ -103,6 +117,8 @@ async function enrichEvent(repos: RepoMirrors, project: Project, event: GitEvent
     if (!out.author) out.author = info.author;
   }
   if (!out.repository) out.repository = project.name;
+  // Only `on.push/pull_request.paths(_ignore)` use changed files, but the stored event keeps them
+  // for every push that has a "before" (the poller's tests and run details rely on it): one diff.
   if (out.changedFiles === undefined && options.before !== undefined) {
     const changed = await repos.changedFiles(project, options.before, out.sha);
     if (changed !== undefined) out.changedFiles = changed;
