@@ -3,7 +3,7 @@
  *
  *   runPlan(plan, options)        the run state machine: ready set, critical-path-first order, conditions,
  *                                 fail-fast, cancellation, retries, resume → RunResult, with RunEvents on the way
- *   createRunService(options)     the server's engine side: starts queued runs (limits, priority), resumes
+ *   createRunService(options)     the server's engine side: starts queued runs (limits, priority, concurrency groups), resumes
  *                                 interrupted ones, records every transition; agents lease jobs from its `agentPort`
  *   AgentPort                     the agent protocol (lease, heartbeat, reportStep, appendLogs, done)
  *   pickNext(ready, now, running) the queue policy (priority classes, aging, fair share, limits, wait reasons)
