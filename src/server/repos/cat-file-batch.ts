@@ -36,7 +36,8 @@ export interface CatFileBatchOptions {
   /** The repository (a bare mirror). */
   cwd: string;
   timeoutMs: number;
-  /** End the process after this long without questions (default 30 s). */
+  /** End the process after this long without questions (default 2 s: a burst of triggers shares one
+   *  reader; an idle server keeps no git process around). */
   idleMs?: number;
   onGit?: GitObserver;
 }
@@ -51,7 +52,7 @@ const HEADER = /^([0-9a-f]{40}|[0-9a-f]{64}) ([a-z]+) (\d+)$/;
 export const BATCH_ARGS = ['cat-file', '--batch-command'] as const;
 
 export function createCatFileBatch(options: CatFileBatchOptions): CatFileBatch {
-  const idleMs = options.idleMs ?? 30_000;
+  const idleMs = options.idleMs ?? 2_000;
   options.onGit?.(BATCH_ARGS);
   const child: ChildProcessByStdio<Writable, Readable, Readable> = spawn('git', [...BATCH_ARGS], {
     cwd: options.cwd,

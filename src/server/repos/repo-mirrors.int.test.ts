@@ -18,7 +18,8 @@ function setup(repoUrl?: string) {
   const calls: string[][] = [];
   const dataDir = join(origin.scratch, `data-${nextId}`);
   const project: MirrorProject = { id: nextId++, repoUrl: repoUrl ?? origin.bare };
-  const mirrors = createRepoMirrors({ dataDir, clock: systemClock, onGit: (args) => calls.push([...args]) });
+  // A long reader lifetime: the tests count reader starts, and this machine may be slow.
+  const mirrors = createRepoMirrors({ dataDir, clock: systemClock, readerIdleMs: 60_000, onGit: (args) => calls.push([...args]) });
   const count = (verb: string) => calls.filter((a) => a[0] === verb).length;
   return { project, mirrors, calls, count, dataDir };
 }
@@ -192,7 +193,7 @@ test('GIT_DIR in the environment does not redirect git; remove deletes the mirro
   assert.equal(mirrors.lastSyncedAt(project), undefined);
 });
 
-test('reads share one cat-file reader per mirror; a fetch starts a fresh one that sees the new commit; close ends it', async () => {
+test('reads share one cat-file reader per mirror, which survives fetches and sees what they bring; close ends it', async () => {
   const first = origin.commit({ 'r.txt': 'one' }, { branch: 'reader' });
   const { project, mirrors, count } = setup();
   assert.equal(await mirrors.hasCommit(project, first), false, 'no mirror yet: unknown, and nothing fetched');
@@ -207,12 +208,20 @@ test('reads share one cat-file reader per mirror; a fetch starts a fresh one tha
   assert.equal(count('cat-file'), 1, 'one reader answered every question');
   assert.equal(count('rev-parse') + count('log'), 0);
 
-  const second = origin.commit({ 'r.txt': 'two' }, { branch: 'reader' });
+  const second = origin.commit({ 'r.txt': 'two' }, { branch: 'reader', message: 'c' });
   assert.equal(await mirrors.hasCommit(project, second), false);
   await mirrors.sync(project);
   assert.equal(await mirrors.resolve(project, 'reader'), second);
   assert.equal(await mirrors.readFile(project, second, 'r.txt'), 'two');
-  assert.equal(count('cat-file'), 2, 'a new reader after the fetch');
+  assert.equal((await mirrors.commitInfo(project, second)).message, 'c');
+  const third = origin.commit({ 'big/pack.txt': 'p'.repeat(200_000), ...Object.fromEntries(Array.from({ length: 120 }, (_, i) => [`many/${i}.txt`, `${i}`])) }, { branch: 'reader' });
+  await mirrors.sync(project); // > fetch.unpackLimit objects: kept as a new pack, not loose objects
+  assert.equal(await mirrors.resolve(project, 'refs/heads/reader'), third);
+  assert.equal(await mirrors.readFile(project, third, 'many/119.txt'), '119');
+  origin.git(['push', '--quiet', 'origin', '--delete', 'reader']);
+  await mirrors.sync(project);
+  assert.equal(await mirrors.resolve(project, 'reader'), undefined, 'a pruned ref is gone for the reader too');
+  assert.equal(count('cat-file'), 1, 'the same reader before and after the fetches');
   await mirrors.close();
   assert.equal(await mirrors.readFile(project, first, 'r.txt'), 'one', 'usable after close: a reader starts on demand');
   await mirrors.close();

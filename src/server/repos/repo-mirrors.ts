@@ -29,7 +29,7 @@ export interface RepoMirrorsOptions {
    * process or more on every trigger).
    */
   maintenanceIntervalMs?: number;
-  /** A mirror's `cat-file --batch-command` reader ends after this long unused (default 30 s). */
+  /** A mirror's `cat-file --batch-command` reader ends after this long unused (default 2 s). */
   readerIdleMs?: number;
 }
 
@@ -112,7 +112,12 @@ export function createRepoMirrors(options: RepoMirrorsOptions): RepoMirrors {
   const readers = new Map<number, CatFileBatch>();
   const fetching = new Set<number>();
 
-  /** The mirror's reader, started on first use and again after a fetch or when it ended idle. */
+  /**
+   * The mirror's reader, started on first use and again when it ended (idle, error, maintenance).
+   * It outlives fetches: git reads refs from disk on every lookup and rescans the packs when an
+   * object is missing, and a fetch (auto maintenance off) only adds objects — only a repack
+   * removes pack files, so maintenance drops the reader.
+   */
   const reader = (project: Pick<Project, 'id'>): CatFileBatch => {
     let r = readers.get(project.id);
     if (!r || r.closed) {
@@ -121,7 +126,7 @@ export function createRepoMirrors(options: RepoMirrorsOptions): RepoMirrors {
     }
     return r;
   };
-  /** A fetch may repack and replace refs: the next read starts a fresh reader (answers in flight finish). */
+  /** The next read starts a fresh reader; answers in flight still arrive. */
   const dropReader = (project: Pick<Project, 'id'>): void => {
     readers.get(project.id)?.close();
     readers.delete(project.id);
@@ -260,7 +265,6 @@ export function createRepoMirrors(options: RepoMirrorsOptions): RepoMirrors {
         } finally {
           fetching.delete(project.id);
         }
-        dropReader(project);
         synced.set(project.id, options.clock.now());
       });
       maybeMaintain(project);
