@@ -3,8 +3,10 @@
  * by fetching (never re-cloning) the project's configured clone URL, and what is read from them —
  * refs, files and commit facts at a commit, changed paths, and job workspaces with the exact commit.
  *
- *   createRepoMirrors({ dataDir, clock })  → RepoMirrors (sync, resolve, readFile, listFiles,
- *                                            commitInfo, changedFiles, checkout, remove)
+ *   createRepoMirrors({ dataDir, clock })  → RepoMirrors (sync, hasCommit, resolve, readFile, listFiles,
+ *                                            commitInfo, changedFiles, checkout, remove, close)
+ *   Reads go through one long-lived `git cat-file --batch-command` per mirror (cat-file-batch.ts);
+ *   fetches skip auto maintenance, which runs in the background at most every 10 minutes.
  *   isValidRefName / isFullSha / isZeroSha   checks used before a value from outside reaches git
  */
 export { createRepoMirrors, type RepoMirrors, type RepoMirrorsOptions, type MirrorProject, type CommitInfo } from './repo-mirrors.js';
