@@ -184,7 +184,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     const failures: unknown[] = [];
     const drain = () => drainRunningWork(runService, agent, config.shutdownGrace, reason, logger);
     const stopTriggers = () => Promise.all(timedTriggers.map((t) => t.stop()));
-    for (const step of [() => app.close(), stopTriggers, () => stopTakingWork(runService), drain, () => store.close()]) {
+    for (const step of [() => app.close(), stopTriggers, () => stopTakingWork(runService), drain, () => repos.close(), () => store.close()]) {
       try {
         await step();
       } catch (err) {

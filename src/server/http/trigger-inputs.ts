@@ -7,21 +7,14 @@ import { findPipelineFile, type PipelineFileLookup } from '../runs/index.js';
 /**
  * A manual/api trigger has its caller on the line: inputs that do not fit the pipeline's declared
  * inputs are answered with 422 and the diagnostics instead of stored as an `error` run (which is what
- * a broken pipeline file gives, for webhooks and triggers alike).
+ * a broken pipeline file gives, for webhooks and triggers alike). Anything else wrong is left to the
+ * run creator, which records it on an `error` run.
  *
- * Syncs the mirror and pins the commit (so the run is made for exactly the commit checked here), then
- * compiles the pipeline at that commit for the event. Anything else wrong (no pipeline file, compile
- * errors that are not about inputs) is left to the run creator, which records it on an `error` run.
- * Throws RUN_BAD_INPUT, GIT_UNKNOWN_REF (no such branch/tag), GIT_UNKNOWN_COMMIT, GIT_FETCH_FAILED.
- */
-export async function pinAndCheckInputs(repos: RepoMirrors, project: Project, event: GitEvent): Promise<GitEvent> {
-  return (await pinAndCheckTrigger(repos, project, event)).event;
-}
-
-/**
- * `pinAndCheckInputs`, also handing back the pipeline file it read at the pinned commit so the run
- * creator need not read it again (`createRun(…, { alreadySynced: true, pipelineFile })`).
- * A trigger naming a full commit id the mirror already has does not fetch; a branch or tag does.
+ * Pins the commit (so the run is made for exactly the commit checked here) and hands back the
+ * pipeline file read there, so the run creator need not read it again
+ * (`createRun(…, { alreadySynced: true, pipelineFile })`). A trigger naming a full commit id the
+ * mirror already has does not fetch; a branch or tag does.
+ * Throws RUN_BAD_INPUT, GIT_UNKNOWN_REF, GIT_UNKNOWN_COMMIT, GIT_FETCH_FAILED.
  */
 export async function pinAndCheckTrigger(
   repos: RepoMirrors,

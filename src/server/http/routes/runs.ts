@@ -9,7 +9,7 @@ import {
   jobParams, listRunsQuery, logPageView, logsQuery, projectParams, runDetailView, runListView, runParams,
   toJobView, toRunDetailView, toRunView, triggerRunBody,
 } from '../run-schemas.js';
-import { pinAndCheckInputs } from '../trigger-inputs.js';
+import { pinAndCheckTrigger } from '../trigger-inputs.js';
 import { requestSchema, responseSchema } from '../zod-schemas.js';
 
 /**
@@ -100,9 +100,9 @@ function triggerRoute(app: FastifyInstance, store: Store, starter: RunStarter, d
       const wanted: GitEvent = { name: body.event, sha: body.sha ?? '', inputs: body.inputs ?? {} };
       if (body.branch !== undefined) wanted.branch = body.branch;
       if (body.tag !== undefined) wanted.tag = body.tag;
-      const event = await pinAndCheckInputs(starter.repos, project, wanted);
+      const { event, pipelineFile } = await pinAndCheckTrigger(starter.repos, project, wanted);
       const actor = request.principal?.name ?? null;
-      const result = await starter.createRun(project, event, { kind: body.event, actor }, { alreadySynced: true });
+      const result = await starter.createRun(project, event, { kind: body.event, actor }, { alreadySynced: true, pipelineFile });
       if (!result.created) {
         throw new GantryError('RUN_NOT_TRIGGERED', `no run: ${result.reason}`, { details: { reason: result.reason } });
       }
