@@ -38,6 +38,8 @@ const result = spawnSync(
     '--import', 'tsx',
     '--test',
     '--test-concurrency=3',
+    // A hung test fails after this long instead of stalling the whole run (node:test has no limit).
+    '--test-timeout=120000',
     '--test-reporter=spec', '--test-reporter-destination=stdout',
     '--test-reporter=tap', `--test-reporter-destination=${tapFile}`,
     ...files,

@@ -60,11 +60,16 @@ export function execInProcessGroup(
         // ESRCH: the group is already empty.
       }
     };
+    // TERM now, KILL after the grace period. Before the spawner has reported the pid there is no
+    // group to signal yet: `started` sends the signals then (a timeout or cancel may come first).
+    const sendSignals = (): void => {
+      killGroup('SIGTERM');
+      graceTimer = setTimeout(() => killGroup('SIGKILL'), grace);
+    };
     const terminate = (): void => {
       if (terminating || exited) return;
       terminating = true;
-      killGroup('SIGTERM');
-      graceTimer = setTimeout(() => killGroup('SIGKILL'), grace);
+      if (pid !== undefined) sendSignals();
     };
     const onAbort = (): void => {
       canceled = true;
@@ -87,8 +92,8 @@ export function execInProcessGroup(
         started(startedPid) {
           pid = startedPid;
           live.add(startedPid);
-          // A cancel that came while the spawner was starting the process applies now.
-          if (request.signal.aborted) onAbort();
+          // A timeout or cancel that came while the spawner was starting the process applies now.
+          if (terminating) sendSignals();
         },
         failed(error) {
           // The spawner died: whatever it had started is ours to stop.
