@@ -5,3 +5,4 @@ export * from './error-codes.js';
 export * from './errors.js';
 export * from './status.js';
 export * from './run-events.js';
+export * from './manual-clock.js';

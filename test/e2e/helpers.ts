@@ -75,20 +75,7 @@ export function runGantry(args: string[], options: GantryOptions): Promise<Gantr
   });
 }
 
-/** True when the process no longer runs (gone, or a zombie nobody reaped: it runs no code). */
-export function isGone(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return true;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return true;
-  }
-}
+export { isGone } from '../../src/runner/testing/process-probe.js';
 
 export async function waitFor<T>(probe: () => T | undefined, withinMs = 10_000, what = 'condition'): Promise<T> {
   const deadline = Date.now() + withinMs;

@@ -1,29 +1,10 @@
 import { join } from 'node:path';
-import type { Clock } from '../../core/index.js';
+import { ManualClock, type Clock } from '../../core/index.js';
 import type { Store } from '../../store/index.js';
 import { createRepoMirrors, type RepoMirrors } from '../repos/index.js';
 import { createTestOrigin, type TestOrigin } from '../repos/test-origin.js';
 import { createRunFromEvent, type CreateRunFromEvent } from '../runs/index.js';
 import type { ScheduleLogger } from './tick-loop.js';
-
-/** Tests only: a clock moved by hand, shared by the store and the loop under test. */
-export class TestClock implements Clock {
-  constructor(public time: number) {}
-  now(): number {
-    return this.time;
-  }
-  monotonic(): number {
-    return this.time;
-  }
-  sleep(ms: number): Promise<void> {
-    this.time += ms;
-    return Promise.resolve();
-  }
-  set(iso: string): number {
-    this.time = Date.parse(iso);
-    return this.time;
-  }
-}
 
 export interface LoggedLine {
   level: 'info' | 'warn' | 'error';
@@ -40,7 +21,7 @@ export function collectingLogger(): ScheduleLogger & { lines: LoggedLine[] } {
 
 /** Tests only: a real SQLite store, a real origin repository, real mirrors and the real run creator. */
 export interface ScheduleWorld {
-  clock: TestClock;
+  clock: ManualClock;
   store: Store;
   origin: TestOrigin;
   repos: RepoMirrors;
@@ -53,7 +34,7 @@ export interface ScheduleWorld {
 export type OpenTempStore = (clock: Clock) => Promise<{ store: Store; cleanup(): Promise<void> }>;
 
 export async function createScheduleWorld(start: string, openStore: OpenTempStore): Promise<ScheduleWorld> {
-  const clock = new TestClock(Date.parse(start));
+  const clock = new ManualClock(Date.parse(start));
   const origin = createTestOrigin();
   let temp: Awaited<ReturnType<OpenTempStore>>;
   try {

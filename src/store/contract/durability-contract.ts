@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { addProject, freshStore, ManualClock, pushEvent, rejectsWithCode, type MakeStoreHarness } from './harness.js';
+import { ManualClock } from '../../core/index.js';
+import { addProject, freshStore, pushEvent, rejectsWithCode, type MakeStoreHarness } from './harness.js';
 
 export function durabilityContract(make: MakeStoreHarness): void {
   describe('Store contract: lifecycle and durability', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
-import { GantryError, type Clock, type ErrorCode } from '../../core/index.js';
+import { GantryError, ManualClock, type Clock, type ErrorCode } from '../../core/index.js';
 import type { GitEvent } from '../../pipeline/index.js';
 import type { Project, Store } from '../index.js';
 
@@ -16,25 +16,6 @@ export interface StoreHarness {
 }
 
 export type MakeStoreHarness = () => Promise<StoreHarness>;
-
-/** A clock the test moves by hand; starts at a fixed instant so timestamps are exact in assertions. */
-export class ManualClock implements Clock {
-  constructor(public time = Date.UTC(2024, 0, 1)) {}
-  now(): number {
-    return this.time;
-  }
-  monotonic(): number {
-    return this.time;
-  }
-  sleep(ms: number): Promise<void> {
-    this.time += ms;
-    return Promise.resolve();
-  }
-  advance(ms: number): number {
-    this.time += ms;
-    return this.time;
-  }
-}
 
 /** A fresh store + clock for one test, cleaned up when the test ends. */
 export async function freshStore(t: TestContext, make: MakeStoreHarness) {

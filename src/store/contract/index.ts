@@ -11,7 +11,7 @@ import { projectStoreContract } from './project-contract.js';
 import { runStoreContract } from './run-contract.js';
 import { stateStoreContract, tokenStoreContract } from './state-token-contract.js';
 
-export { ManualClock, type MakeStoreHarness, type StoreHarness } from './harness.js';
+export type { MakeStoreHarness, StoreHarness } from './harness.js';
 export { deliveryStoreContract, durabilityContract, logStoreContract, projectStoreContract, runStoreContract, stateStoreContract, tokenStoreContract };
 
 export function storeContract(make: MakeStoreHarness): void {
