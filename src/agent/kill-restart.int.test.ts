@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { createTestOrigin } from '../server/repos/test-origin.js';
 import { createSqliteStore } from '../store/sqlite/index.js';
+import { startServerProcess } from '../../test/helpers/server-process.js';
 import { waitFor } from '../../test/helpers/service-harness.js';
 
 /*
@@ -15,31 +15,10 @@ import { waitFor } from '../../test/helpers/service-harness.js';
  * stored log lines are intact with no duplicate.
  */
 
-const bin = fileURLToPath(new URL('../../bin/gantry.js', import.meta.url));
 const TOKEN = 'gantry_kill-test-token-0123456789abcdef';
 
-function startServer(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('GANTRY_')) env[key] = value;
-  const child = spawn(process.execPath, [bin, 'server', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--log-format', 'json'], {
-    env: { ...env, GANTRY_ADMIN_TOKEN: TOKEN, GANTRY_LEASE_TTL: '2s' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${stderr}`)), 30_000);
-    child.once('exit', (code) => reject(new Error(`server exited ${code}:\n${stderr}`)));
-    child.stderr!.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      const listening = /gantry server listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(stderr);
-      if (listening) {
-        clearTimeout(timer);
-        child.removeAllListeners('exit');
-        resolve({ child, url: listening[1]! });
-      }
-    });
-  });
-}
+const startServer = (dataDir: string) =>
+  startServerProcess(dataDir, { args: ['--log-format', 'json'], env: { GANTRY_ADMIN_TOKEN: TOKEN, GANTRY_LEASE_TTL: '2s' } });
 
 async function api(url: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
   const response = await fetch(`${url}/api/v1${path}`, {

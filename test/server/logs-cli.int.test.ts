@@ -1,16 +1,15 @@
 // `gantry logs` as a user runs it: a real `gantry server` process, the real CLI as subprocesses,
 // a real bare git repository. `-f` follows the job live until it ends.
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import type { RunDetailView } from '../../src/api-client/index.js';
 import { createTestOrigin, type TestOrigin } from '../../src/server/repos/test-origin.js';
+import { runGantry, startServerProcess } from '../helpers/server-process.js';
 
-const bin = fileURLToPath(new URL('../../bin/gantry.js', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'gantry-logs-cli-'));
 const PIPELINE = `version: 1
 on:
@@ -25,45 +24,18 @@ jobs:
       - run: "echo done; exit 3"
 `;
 
-function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('GANTRY_')) env[key] = value;
-  return { ...env, ...extra };
-}
-
 let server: ChildProcess;
 let origin: TestOrigin;
 let env: Record<string, string>;
 
-function gantry(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { env: cleanEnv(env), timeout: 30_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
+const gantry = (args: string[]) => runGantry(args, env);
 
 before(async () => {
   origin = createTestOrigin();
   origin.commit({ '.gantry.yml': PIPELINE }, { message: 'logs' });
-  server = spawn(process.execPath, [bin, 'server', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--log-format', 'json'], {
-    env: cleanEnv(),
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${stderr}`)), 20_000);
-    server.once('exit', (code) => reject(new Error(`server exited ${code}:\n${stderr}`)));
-    server.stderr!.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      const listening = /gantry server listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(stderr);
-      if (listening) {
-        clearTimeout(timer);
-        resolve(listening[1]!);
-      }
-    });
-  });
-  env = { GANTRY_SERVER: url, GANTRY_TOKEN: /^\s+(gantry_[A-Za-z0-9_-]+)$/m.exec(stderr)?.[1] ?? '' };
+  const running = await startServerProcess(dataDir, { args: ['--log-format', 'json'] });
+  server = running.child;
+  env = { GANTRY_SERVER: running.url, GANTRY_TOKEN: running.token };
   const add = await gantry(['project', 'add', 'chatty', '--repo', origin.bare]);
   assert.equal(add.code, 0, add.stderr);
 });

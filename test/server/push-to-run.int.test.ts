@@ -1,61 +1,31 @@
 // A real `gantry server` process, the real CLI, a real bare repository with Gantry's post-receive
 // hook: `git push` → hook → signed generic webhook → run, visible through `gantry runs` / `run show`.
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import type { RunDetailView, RunView } from '../../src/api-client/index.js';
 import { createTestOrigin, type TestOrigin } from '../../src/server/repos/test-origin.js';
+import { runGantry, startServerProcess } from '../helpers/server-process.js';
 import { PIPELINE } from './helpers/harness.js';
 
-const bin = fileURLToPath(new URL('../../bin/gantry.js', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'gantry-push-'));
 const SECRET = 'post-receive-secret';
-
-function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('GANTRY_')) env[key] = value;
-  return { ...env, ...extra };
-}
-
-function gantry(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { env: cleanEnv(env), timeout: 30_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
+const gantry = runGantry;
 
 let server: ChildProcess;
 let origin: TestOrigin;
 let url = '';
 let env: Record<string, string>;
-let stderr = '';
 
 before(async () => {
   origin = createTestOrigin();
-  server = spawn(process.execPath, [bin, 'server', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--log-format', 'json'], {
-    env: cleanEnv(),
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${stderr}`)), 20_000);
-    server.once('exit', (code) => reject(new Error(`server exited ${code}:\n${stderr}`)));
-    server.stderr!.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      const listening = /gantry server listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(stderr);
-      if (listening) {
-        url = listening[1]!;
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-  const token = /^\s+(gantry_[A-Za-z0-9_-]+)$/m.exec(stderr)?.[1] ?? '';
-  env = { GANTRY_SERVER: url, GANTRY_TOKEN: token };
+  const running = await startServerProcess(dataDir, { args: ['--log-format', 'json'] });
+  server = running.child;
+  url = running.url;
+  env = { GANTRY_SERVER: url, GANTRY_TOKEN: running.token };
 });
 
 after(() => {

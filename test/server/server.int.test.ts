@@ -2,63 +2,28 @@
 // read the printed URL and token, add and list projects, wrong token and unreachable server,
 // invalid settings, SIGTERM → exit 0 with the database intact.
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { createSqliteStore } from '../../src/store/sqlite/index.js';
+import { runGantry, startServerProcess, type ServerProcess } from '../helpers/server-process.js';
 
-const bin = fileURLToPath(new URL('../../bin/gantry.js', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'gantry-int-'));
-
-/** The environment without any GANTRY_* of the developer's shell. */
-function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('GANTRY_')) env[key] = value;
-  return { ...env, ...extra };
-}
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function gantry(args: string[], env: Record<string, string> = {}): Promise<Result> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { env: cleanEnv(env), timeout: 30_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const gantry = runGantry;
 
 let server: ChildProcess;
 let url: string;
 let token: string;
-let serverStdout = '';
-let serverStderr = '';
+let running: ServerProcess;
 
 before(async () => {
-  server = spawn(process.execPath, [bin, 'server', '--listen', '127.0.0.1:0', '--data-dir', dataDir], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-  server.stdout!.on('data', (chunk: Buffer) => (serverStdout += chunk.toString()));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${serverStderr}\n${serverStdout}`)), 20_000);
-    server.once('exit', (code) => reject(new Error(`server exited ${code}:\n${serverStderr}`)));
-    server.stderr!.on('data', (chunk: Buffer) => {
-      serverStderr += chunk.toString();
-      const listening = /gantry server listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(serverStderr);
-      if (listening) {
-        url = listening[1]!;
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-  token = /^\s+(gantry_[A-Za-z0-9_-]+)$/m.exec(serverStderr)?.[1] ?? '';
+  running = await startServerProcess(dataDir);
+  server = running.child;
+  url = running.url;
+  token = running.token;
 });
 
 after(() => {
@@ -69,8 +34,8 @@ after(() => {
 test('the server prints its real URL and a generated token, once', () => {
   assert.doesNotMatch(url, /:0$/);
   assert.match(token, /^gantry_.{43}$/);
-  assert.equal(serverStderr.split(token).length - 1, 1, 'the token is printed exactly once');
-  assert.ok(!serverStdout.includes(token), 'and never logged');
+  assert.equal(running.stderr().split(token).length - 1, 1, 'the token is printed exactly once');
+  assert.ok(!running.stdout().includes(token), 'and never logged');
 });
 
 test('gantry project add, then list --json (server and token from the environment)', async () => {
@@ -132,8 +97,8 @@ test('gantry server --help lists every setting with its variable', async () => {
 test('SIGTERM: exit 0, and the database opens with the project in it', async () => {
   const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
   server.kill('SIGTERM');
-  assert.equal(await exited, 0, serverStderr);
-  assert.match(serverStdout, /"msg":"gantry server stopped"/);
+  assert.equal(await exited, 0, running.stderr());
+  assert.match(running.stdout(), /"msg":"gantry server stopped"/);
   const store = await createSqliteStore({ file: join(dataDir, 'gantry.db') });
   try {
     const project = await store.projects.getByName('demo');
