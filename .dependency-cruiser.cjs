@@ -43,6 +43,13 @@ module.exports = {
       to: { path: '^src/', pathNot: [layer('runner'), layer('core'), layer('pipeline')] },
     },
     {
+      name: 'agent-protocol-is-wire-only',
+      severity: 'error',
+      comment: 'agent-protocol (generated gRPC code of proto/) is shared by server/grpc and agent/remote: it imports nothing of src.',
+      from: { path: layer('agent-protocol') },
+      to: { path: '^src/', pathNot: layer('agent-protocol') },
+    },
+    {
       name: 'agent-boundaries',
       severity: 'error',
       from: { path: layer('agent') },

@@ -25,7 +25,8 @@ export async function bundleCli(outdir, { sourcemap = false } = {}) {
     format: 'esm',
     target: 'node20',
     // Native addons and packages that start workers from their own files cannot be bundled.
-    external: ['better-sqlite3', 'pino', 'pino-pretty', 'thread-stream', 'fastify', '@fastify/*', 'kysely'],
+    // dockerode pulls in ssh2 and its optional native addons, which a bundle cannot carry.
+    external: ['better-sqlite3', 'pino', 'pino-pretty', 'thread-stream', 'fastify', '@fastify/*', 'kysely', 'dockerode'],
     // CommonJS packages inside an ESM bundle still call require().
     banner: { js: "import { createRequire as __gantryRequire } from 'node:module'; const require = __gantryRequire(import.meta.url);" },
     sourcemap: sourcemap ? 'linked' : false,

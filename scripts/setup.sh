@@ -13,6 +13,16 @@ command -v ps >/dev/null 2>&1 || need+=(procps)
 # better-sqlite3 compiles from source on install (no prebuilt download is reachable).
 command -v g++ >/dev/null 2>&1 || need+=(g++)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
+# The web UI's browser tests drive Debian's chromium through playwright-core (no browser download).
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# Remote agents' TLS tests make a throwaway CA and certificates.
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
+# The docker backend's tests run real containers on Podman's Docker-compatible API, push to a real
+# registry, and build their base image from busybox (no public registry is reachable).
+command -v podman >/dev/null 2>&1 || need+=(podman)
+command -v runc >/dev/null 2>&1 || need+=(runc)
+[ -x /bin/busybox ] || need+=(busybox-static)
+command -v docker-registry >/dev/null 2>&1 || need+=(docker-registry)
 
 if [ "${#need[@]}" -gt 0 ]; then
   echo "setup: installing ${need[*]}"

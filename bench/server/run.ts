@@ -11,8 +11,12 @@
  *       WAL + synchronous FULL), lines/s, against a bare better-sqlite3 loop. Target ≥ 0.5×.
  *       Also end to end: a step printing 1M lines through the server process, trigger → final.
  *   (d) VmRSS of the idle server with its embedded agent, and of its child processes. Target ≤ 130 MiB.
+ *       After the work: 3 s and 15 s idle (the server's idle GC runs after 5 s without runs).
  *
- *   npx tsx bench/server/run.ts [--n 50] [--runs 200] [--lines 1000000] [--skip-c]
+ *   npx tsx bench/server/run.ts [--n 50] [--runs 200] [--lines 1000000] [--skip-c] [--store-sync full|normal]
+ *
+ * --store-sync is the server's own setting (docs/store.md; default full), to measure what the fsync per
+ * commit costs on this machine.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +25,7 @@ import { createTestOrigin } from '../../src/server/repos/test-origin.js';
 import { drain, latency, logsEndToEnd, MANY_LINES_JOB, memory, ONE_TRUE_JOB, type MemoryResult } from './api-parts.js';
 import { logAppend } from './log-append.js';
 import { buildPrivateBundle, removePrivateBundle } from './bundle.js';
-import { apiClient, startServerProcess, type ServerProcess } from './server-process.js';
+import { apiClient, startFlags, startServerProcess, type ServerProcess } from './server-process.js';
 import { mark, sleep } from './stats.js';
 
 const CAPACITY = 2;
@@ -82,8 +86,12 @@ async function serverParts(server: ServerProcess, repo: string, logsRepo: string
     console.log();
   }
 
+  const what = `after (a), (b)${process.argv.includes('--skip-c') ? '' : ' and (c)'}`;
   await sleep(3000);
-  printMemory('(d) resident memory, idle again (3 s) after (a) and (b)', memory(server));
+  printMemory(`(d) resident memory, idle again (3 s) ${what}`, memory(server));
+  // The server gives the heap the work grew back once it has been idle for 5 s (src/server/idle-memory.ts).
+  await sleep(12_000);
+  printMemory(`(d) resident memory, idle for 15 s ${what} (after the server's idle GC)`, memory(server));
   console.log();
 }
 
@@ -96,8 +104,11 @@ async function main(): Promise<void> {
   try {
     origin.commit({ '.gantry.yml': ONE_TRUE_JOB });
     logsOrigin.commit({ '.gantry.yml': MANY_LINES_JOB(arg('lines', 1_000_000)) });
-    server = await startServerProcess(bundle, dataDir, CAPACITY);
-    console.log(`gantry server benchmark — capacity ${CAPACITY}; the server is \`gantry server\` from the bundle of the current sources, as its own process\n`);
+    const syncAt = process.argv.indexOf('--store-sync');
+    const storeSync = syncAt >= 0 ? process.argv[syncAt + 1]! : 'full';
+    server = await startServerProcess(bundle, dataDir, CAPACITY, ['--store-sync', storeSync]);
+    console.log(`gantry server benchmark — capacity ${CAPACITY}, store sync ${storeSync}; the server is \`gantry server\` from the bundle of the current sources, as its own process`);
+    console.log(`node flags of the server (package.json start): ${startFlags().join(' ') || '(none)'}\n`);
     await serverParts(server, origin.bare, logsOrigin.bare);
   } finally {
     await server?.stop();

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const LAUNCH = fileURLToPath(new URL('./launch.mjs', import.meta.url));
+const PACKAGE_JSON = fileURLToPath(new URL('../../package.json', import.meta.url));
 export const TOKEN = 'gantry_bench-server-token-0123456789abcdef';
 
 export interface ServerProcess {
@@ -14,17 +15,20 @@ export interface ServerProcess {
 }
 
 /** `gantry server` from `bundle` as its own process on 127.0.0.1:0, logs at warn, a known admin token. */
-export async function startServerProcess(bundle: string, dataDir: string, capacity: number): Promise<ServerProcess> {
+export async function startServerProcess(bundle: string, dataDir: string, capacity: number, extraArgs: readonly string[] = []): Promise<ServerProcess> {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('GANTRY_')) env[k] = v;
   Object.assign(env, { GANTRY_ADMIN_TOKEN: TOKEN, GANTRY_LOG_LEVEL: 'warn', GANTRY_LOG_FORMAT: 'json', GANTRY_SHUTDOWN_GRACE: '1s' });
-  const child = spawn(process.execPath, [LAUNCH, bundle, 'server', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--agent-capacity', String(capacity)], {
+  // The node flags `npm start` gives the server (package.json), plus GANTRY_BENCH_NODE_OPTIONS for
+  // experiments, e.g. `--cpu-prof --cpu-prof-dir=.tmp/prof`.
+  const nodeFlags = [...startFlags(), ...(process.env.GANTRY_BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean)];
+  const child = spawn(process.execPath, [...nodeFlags, LAUNCH, bundle, 'server', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--agent-capacity', String(capacity), ...extraArgs], {
     env,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 20 s:\n${stderr}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start in 60 s (a loaded machine can take that long):\n${stderr}`)), 60_000);
     child.once('exit', (code) => reject(new Error(`server exited ${code}:\n${stderr}`)));
     child.stderr!.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
@@ -47,6 +51,13 @@ export async function startServerProcess(bundle: string, dataDir: string, capaci
     clearTimeout(timer);
   };
   return { url, pid: child.pid!, child, stderr: () => stderr, stop };
+}
+
+/** The node flags of package.json's `start` script (`node FLAGS… bin/gantry.js server`). */
+export function startFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(PACKAGE_JSON, 'utf8')) as { scripts: { start: string } };
+  const words = pkg.scripts.start.split(/\s+/);
+  return words.slice(1, words.indexOf('bin/gantry.js')).filter((w) => w.startsWith('--'));
 }
 
 /** A tiny JSON client over fetch (keep-alive), with the admin token. */

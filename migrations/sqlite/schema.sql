@@ -1,15 +1,35 @@
 -- Generated: the SQLite schema after every migration. Do not edit; run
 --   UPDATE_SCHEMA=1 node scripts/run-tests.mjs src/store/sqlite/sqlite-migrations.int.test.ts
 
+CREATE INDEX api_tokens_by_user ON api_tokens (user_id);
+
+CREATE INDEX artifacts_expires ON artifacts (expires_at);
+
+CREATE INDEX caches_lru ON caches (project_id, last_used_at);
+
 CREATE INDEX deliveries_by_project ON deliveries (project_id, received_at, id);
+
+CREATE INDEX deliveries_by_replay_of ON deliveries (replay_of);
 
 CREATE INDEX deliveries_by_run ON deliveries (run_id);
 
 CREATE UNIQUE INDEX deliveries_once ON deliveries (forge, ifnull(project_id, 0), delivery_id);
 
+CREATE INDEX project_members_by_user ON project_members (user_id);
+
+CREATE INDEX refresh_tokens_by_family ON refresh_tokens (family);
+
 CREATE INDEX runs_by_branch ON runs (project_id, branch, number);
 
 CREATE INDEX runs_by_status ON runs (status, id);
+
+CREATE TABLE agent_tokens (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  hash TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL,
+  last_used_at INTEGER
+) STRICT;
 
 CREATE TABLE api_tokens (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -17,6 +37,34 @@ CREATE TABLE api_tokens (
   hash TEXT NOT NULL UNIQUE,
   created_at INTEGER NOT NULL,
   last_used_at INTEGER
+, user_id INTEGER REFERENCES users(id) ON DELETE CASCADE, scope TEXT NOT NULL DEFAULT 'write' CHECK (scope IN ('read','write')), expires_at INTEGER) STRICT;
+
+CREATE TABLE artifacts (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  job_id TEXT NOT NULL,
+  attempt INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  size_bytes INTEGER NOT NULL,
+  sha256 TEXT NOT NULL,
+  blob TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  UNIQUE (run_id, job_id, name)
+) STRICT;
+
+CREATE TABLE caches (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  scope TEXT NOT NULL,
+  key TEXT NOT NULL,
+  size_bytes INTEGER NOT NULL,
+  sha256 TEXT NOT NULL,
+  blob TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL,
+  last_used_at INTEGER NOT NULL,
+  UNIQUE (project_id, scope, key)
 ) STRICT;
 
 CREATE TABLE deliveries (
@@ -32,7 +80,18 @@ CREATE TABLE deliveries (
   reason TEXT,
   run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL,
   redeliveries INTEGER NOT NULL DEFAULT 0
-) STRICT;
+, replay_of INTEGER REFERENCES deliveries(id) ON DELETE SET NULL) STRICT;
+
+CREATE TABLE job_approvals (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  job_id TEXT NOT NULL,
+  environment TEXT NOT NULL,
+  decision TEXT NOT NULL CHECK (decision IN ('approved','rejected')),
+  actor TEXT NOT NULL,
+  comment TEXT,
+  decided_at INTEGER NOT NULL,
+  PRIMARY KEY (run_id, job_id)
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE jobs (
   id INTEGER PRIMARY KEY,
@@ -65,6 +124,14 @@ CREATE TABLE log_lines (
   PRIMARY KEY (run_id, job_id, seq)
 ) STRICT, WITHOUT ROWID;
 
+CREATE TABLE project_members (
+  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  role TEXT NOT NULL CHECK (role IN ('viewer','developer','maintainer')),
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (project_id, user_id)
+) STRICT, WITHOUT ROWID;
+
 CREATE TABLE projects (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   name TEXT NOT NULL UNIQUE,
@@ -79,6 +146,17 @@ CREATE TABLE projects (
   last_run_number INTEGER NOT NULL DEFAULT 0,
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL
+, public INTEGER NOT NULL DEFAULT 0, protected_environments TEXT NOT NULL DEFAULT '[]') STRICT;
+
+CREATE TABLE refresh_tokens (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  family TEXT NOT NULL,
+  hash TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used_at INTEGER,
+  revoked_at INTEGER
 ) STRICT;
 
 CREATE TABLE runs (
@@ -101,6 +179,17 @@ CREATE TABLE runs (
   UNIQUE (project_id, number)
 ) STRICT;
 
+CREATE TABLE secrets (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  scope_key TEXT NOT NULL,
+  project_id INTEGER REFERENCES projects(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  sealed TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  UNIQUE (scope_key, name)
+) STRICT;
+
 CREATE TABLE server_state (
   key TEXT PRIMARY KEY,
   value_json TEXT NOT NULL,
@@ -121,3 +210,14 @@ CREATE TABLE steps (
   PRIMARY KEY (run_id, job_id, step),
   FOREIGN KEY (run_id, job_id) REFERENCES jobs(run_id, job_id) ON DELETE CASCADE
 ) STRICT, WITHOUT ROWID;
+
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  username TEXT NOT NULL UNIQUE,
+  display_name TEXT,
+  password_hash TEXT NOT NULL,
+  admin INTEGER NOT NULL DEFAULT 0,
+  active INTEGER NOT NULL DEFAULT 1,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+) STRICT;

@@ -2,7 +2,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { systemClock, toGantryError, type Clock } from '../core/index.js';
-import { createJobRunner, LocalBackend, type JobRunOutcome } from '../runner/index.js';
+import { createJobRunner, LocalBackend, type JobRunnerOptions, type JobRunOutcome } from '../runner/index.js';
 import { LeaseReporter } from './lease-reporter.js';
 import type { AgentCheckout, AgentLease, AgentPortClient } from './port.js';
 
@@ -24,7 +24,15 @@ export interface EmbeddedAgentOptions {
   onError?: (err: unknown, context: string) => void;
   /** Env every step inherits below Gantry's own (default: PATH, HOME, LANG of this process). */
   hostEnv?: Record<string, string>;
+  /**
+   * What a job may use besides host processes, per lease: the container backend and image builder
+   * (when a Docker/Podman socket is configured) and the lease's cache and artifact storage.
+   */
+  runtime?: (lease: AgentLease) => JobRuntime;
 }
+
+/** The parts of a job runner's options an agent's host provides per lease. */
+export type JobRuntime = Pick<JobRunnerOptions, 'containers' | 'imageBuilder' | 'storage'>;
 
 export interface EmbeddedAgent {
   readonly agentId: string;
@@ -147,13 +155,15 @@ class Agent implements EmbeddedAgent {
         return { status: signal.aborted ? 'canceled' : 'error', failureKind: 'infrastructure', outputs: {}, reason };
       }
     }
+    for (const notice of lease.secrets?.notices ?? []) reporter.line(null, 'system', notice);
     const runner = createJobRunner({
       plan: lease.plan,
       backend: this.#backend,
-      secrets: {},
+      secrets: lease.secrets?.values ?? {},
       sourceDir: dir,
       hostEnv: this.#options.hostEnv ?? minimalEnv(),
       clock: this.#clock,
+      ...this.#options.runtime?.(lease),
     });
     return runner.runJob(lease.job, { attempt: lease.attempt, needs: lease.needs, report: reporter.report }, signal);
   }

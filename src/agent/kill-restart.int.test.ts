@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { createTestOrigin } from '../server/repos/test-origin.js';
 import { createSqliteStore } from '../store/sqlite/index.js';
-import { startServerProcess } from '../../test/helpers/server-process.js';
+import { serverApi, startServerProcess } from '../../test/helpers/server-process.js';
 import { waitFor } from '../../test/helpers/service-harness.js';
 
 /*
@@ -20,14 +20,7 @@ const TOKEN = 'gantry_kill-test-token-0123456789abcdef';
 const startServer = (dataDir: string) =>
   startServerProcess(dataDir, { args: ['--log-format', 'json'], env: { GANTRY_ADMIN_TOKEN: TOKEN, GANTRY_LEASE_TTL: '2s' } });
 
-async function api(url: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-  const response = await fetch(`${url}/api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, json: await response.json().catch(() => undefined) };
-}
+const api = (url: string, method: string, path: string, body?: unknown) => serverApi(url, TOKEN)(method, path, body);
 
 test('kill -9 mid-run, restart: the run completes, finished jobs are not re-run, logs are not duplicated', { timeout: 120_000 }, async (t) => {
   const origin = createTestOrigin();

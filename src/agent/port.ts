@@ -16,6 +16,7 @@ export interface AgentPortClient {
   reportStep(leaseId: string, epoch: number, event: AgentStepEvent): Promise<void>;
   appendLogs(leaseId: string, epoch: number, lines: readonly AgentLine[]): Promise<{ acceptedUpTo: number }>;
   done(leaseId: string, epoch: number, outcome: JobRunOutcome): Promise<void>;
+  release(leaseId: string, epoch: number): Promise<void>;
 }
 
 export interface AgentCheckout {
@@ -35,6 +36,8 @@ export interface AgentLease {
   needs: Record<string, JobResultSummary>;
   checkout?: AgentCheckout;
   logSeq: number;
+  /** Decrypted secrets the job references, and notices for its log (see the engine's Lease). */
+  secrets?: { values: Record<string, string>; notices: string[] };
   ttlMs: number;
   expiresAt: number;
 }

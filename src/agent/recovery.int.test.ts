@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { compilePipeline, loadPipeline, type Plan } from '../pipeline/index.js';
+import type { Plan } from '../pipeline/index.js';
 import { finished, harness, waitFor } from '../../test/helpers/service-harness.js';
+import { compilePlan } from '../../test/helpers/compile-plan.js';
 
 /*
  * Recovery: the server stops in the middle of a run without finishing anything (the service is
@@ -12,13 +13,7 @@ import { finished, harness, waitFor } from '../../test/helpers/service-harness.j
  * running finished jobs again and without duplicating stored log lines.
  */
 
-function compile(yaml: string): Plan {
-  const loaded = loadPipeline(yaml, '.gantry.yml');
-  assert.ok(loaded.loaded, JSON.stringify(loaded.diagnostics));
-  const compiled = compilePipeline(loaded.loaded, { name: 'push', branch: 'main', sha: 'e'.repeat(40) });
-  assert.ok(compiled.plan, JSON.stringify(compiled.diagnostics));
-  return compiled.plan;
-}
+const compile = (yaml: string): Plan => compilePlan(yaml, { sha: 'e'.repeat(40) });
 
 const pipeline = (marker: string, retry: string) => `version: 1
 on: { push: {} }

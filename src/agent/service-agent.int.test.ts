@@ -3,13 +3,14 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { systemClock } from '../core/index.js';
 import { createRunService } from '../engine/index.js';
-import { compilePipeline, loadPipeline, type Plan } from '../pipeline/index.js';
+import type { Plan } from '../pipeline/index.js';
 import { createRepoMirrors } from '../server/repos/index.js';
 import { createTestOrigin } from '../server/repos/test-origin.js';
 import { createRunFromEvent } from '../server/runs/index.js';
 import { openTempSqliteStore } from '../store/sqlite/index.js';
 import { createEmbeddedAgent } from './index.js';
 import { finished, harness } from '../../test/helpers/service-harness.js';
+import { compilePlan } from '../../test/helpers/compile-plan.js';
 
 /*
  * The vertical slice with real parts: a run stored `queued` (by the intake, from a real git push)
@@ -17,13 +18,7 @@ import { finished, harness } from '../../test/helpers/service-harness.js';
  * every status, step, exit code and log line lands in a real SQLite store.
  */
 
-function compile(yaml: string, sha = 'c'.repeat(40)): Plan {
-  const loaded = loadPipeline(yaml, '.gantry.yml');
-  assert.ok(loaded.loaded, JSON.stringify(loaded.diagnostics));
-  const compiled = compilePipeline(loaded.loaded, { name: 'push', branch: 'main', sha });
-  assert.ok(compiled.plan, JSON.stringify(compiled.diagnostics));
-  return compiled.plan;
-}
+const compile = (yaml: string, sha = 'c'.repeat(40)): Plan => compilePlan(yaml, { sha });
 
 test('a pushed commit becomes a queued run that runs to success: checkout, needs outputs, steps, exit codes, logs in order', async (t) => {
   const origin = createTestOrigin();
@@ -59,7 +54,7 @@ jobs:
   assert.ok(created.created);
   assert.equal(created.run.status, 'queued', created.run.reason ?? '');
 
-  const service = createRunService({ store, leaseTtlMs: 1000, pollIntervalMs: 50 });
+  const service = createRunService({ store, leaseTtlMs: 10_000, pollIntervalMs: 50 });
   const agent = createEmbeddedAgent({
     port: service.agentPort,
     capacity: 2,

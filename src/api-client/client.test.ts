@@ -57,8 +57,9 @@ test("server errors become GantryError with the server's code and details", asyn
   await rejectsWith(api.projects.create({ name: 'twice', repoUrl: '/srv/twice.git' }), 'PROJECT_EXISTS');
   const invalid = await rejectsWith(api.projects.create({ name: 'UPPER', repoUrl: '/srv/x.git' }), 'API_INVALID_REQUEST');
   assert.deepEqual((invalid.details?.problems as { field: string }[]).map((p) => p.field), ['name']);
-  await rejectsWith(createApiClient({ baseUrl: server.url }).projects.list(), 'AUTH_REQUIRED');
-  await rejectsWith(createApiClient({ baseUrl: server.url, token: 'wrong' }).projects.list(), 'AUTH_INVALID_TOKEN');
+  await rejectsWith(createApiClient({ baseUrl: server.url }).projects.create({ name: 'anon', repoUrl: '/srv/x.git' }), 'AUTH_REQUIRED');
+  await rejectsWith(createApiClient({ baseUrl: server.url, token: 'wrong' }).projects.create({ name: 'anon', repoUrl: '/srv/x.git' }), 'AUTH_INVALID_TOKEN');
+  assert.deepEqual(await createApiClient({ baseUrl: server.url }).projects.list(), [], 'anonymous callers see only public projects: none here');
 });
 
 test('nothing listening → API_UNREACHABLE with a hint', async () => {
@@ -122,4 +123,18 @@ test('runs: trigger, list with filters, get, logs, deliveries (startServer wires
   } finally {
     origin.cleanup();
   }
+});
+
+test('update, remove (204 → nothing), jobs, agents and info', async () => {
+  const api = createApiClient({ baseUrl: server.url, token: TOKEN });
+  await api.projects.create({ name: 'gone', repoUrl: '/srv/gone.git' });
+  assert.equal((await api.projects.update('gone', { pollInterval: '1m', settings: { priority: 3 } })).pollIntervalMs, 60_000);
+  assert.equal(await api.projects.remove('gone'), undefined);
+  await rejectsWith(api.projects.get('gone'), 'PROJECT_NOT_FOUND');
+  await rejectsWith(api.jobs.list('gone', 1), 'PROJECT_NOT_FOUND');
+  const agents = await api.agents.list();
+  assert.ok(agents.some((a) => a.kind === 'embedded'), JSON.stringify(agents));
+  assert.equal((await api.agents.pause(agents[0]!.id)).state, 'paused');
+  assert.equal((await api.agents.resume(agents[0]!.id)).state, agents[0]!.running.length > 0 ? 'busy' : 'idle');
+  assert.equal((await api.server.info()).store, 'sqlite');
 });

@@ -4,4 +4,8 @@
  */
 export { createApiClient, type ApiClient, type ApiClientOptions } from './client.js';
 export type * from './types.js';
-export { SseParser, type FollowEvent, type FollowOptions, type LogEndView } from './log-follow.js';
+export type * from './account-types.js';
+export type * from './secret-types.js';
+export { SseParser } from './event-stream.js';
+export type { FollowEvent, FollowOptions, LogEndView } from './log-follow.js';
+export type { WatchEvent, WatchOptions } from './run-watch.js';

@@ -34,6 +34,10 @@ export interface ProjectSettingsView {
   autoCancel: boolean;
   maxConcurrentRuns: number | null;
   priority: number;
+  /** Jobs deploying to these environments wait for a maintainer's approval. */
+  protectedEnvironments: string[];
+  /** Anyone may read the project, its runs and logs without an account. */
+  public: boolean;
 }
 
 export interface ProjectView {
@@ -134,6 +138,17 @@ export interface JobView {
   durationMs: number | null;
   outputs: Record<string, string>;
   steps: StepView[];
+  /** The deploy target (`environment:` in the pipeline), if any. */
+  environment: string | null;
+  /** The decision on a job that deploys to a protected environment, once made. */
+  approval: ApprovalView | null;
+}
+
+export interface ApprovalView {
+  decision: 'approved' | 'rejected';
+  actor: string;
+  comment: string | null;
+  decidedAt: string;
 }
 
 export interface RunDetailView extends RunView {
@@ -198,6 +213,88 @@ export interface DeliveryView {
   /** Number of the run it created, if any. */
   run: number | null;
   redeliveries: number;
+  /** For a replay (`POST …/deliveries/{id}/replay`): the id of the delivery it re-processed. */
+  replayOf: number | null;
+}
+
+/** What a replay answers: the NEW delivery recording it, and the run it created, if any. */
+export interface ReplayAnswer {
+  delivery: DeliveryView;
+  run: number | null;
+}
+
+/** `PATCH /projects/{name}`: absent fields keep their value; `null` clears a nullable one. */
+export interface PatchProjectRequest {
+  repoUrl?: string;
+  forge?: ForgeKindName;
+  webhookSecret?: string | null;
+  defaultBranch?: string;
+  /** A duration (`5m`), seconds, or null to stop polling. */
+  pollInterval?: string | number | null;
+  settings?: Partial<Omit<ProjectSettingsView, 'maxConcurrentRuns'>> & { maxConcurrentRuns?: number | null };
+}
+
+export interface JobList {
+  jobs: JobView[];
+}
+
+/** An artifact a job of the run uploaded (docs/artifacts.md). */
+export interface ArtifactView {
+  id: number;
+  jobId: string;
+  name: string;
+  sizeBytes: number;
+  /** Hex sha256 of the archive. */
+  sha256: string;
+  createdAt: string;
+  /** When retention deletes it. */
+  expiresAt: string;
+}
+
+export interface ArtifactList {
+  artifacts: ArtifactView[];
+}
+
+/** A cache entry of a project: immutable; deleting it lets the next run save a fresh one. */
+export interface CacheView {
+  id: number;
+  /** `branch:<name>`, `tag:<name>` or `pr:<number>`. */
+  scope: string;
+  key: string;
+  sizeBytes: number;
+  createdAt: string;
+  lastUsedAt: string;
+}
+
+export interface CacheList {
+  caches: CacheView[];
+  totalBytes: number;
+}
+
+export type AgentStateName = 'idle' | 'busy' | 'paused' | 'draining';
+
+export interface AgentView {
+  id: string;
+  name: string;
+  kind: 'embedded' | 'remote';
+  /** paused / draining (no new jobs), else busy while it runs a job, else idle. */
+  state: AgentStateName;
+  labels: string[];
+  capacity: number;
+  running: { project: string | null; run: number | null; job: string; since: string }[];
+  lastSeenAt: string;
+}
+
+export interface AgentList {
+  agents: AgentView[];
+}
+
+export interface ServerInfoView {
+  version: string;
+  store: 'sqlite' | 'postgres';
+  embeddedAgent: boolean;
+  startedAt: string;
+  uptimeMs: number;
 }
 
 export interface DeliveryDetailView extends DeliveryView {

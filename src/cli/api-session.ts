@@ -1,6 +1,7 @@
 import { createApiClient, type ApiClient } from '../api-client/index.js';
 import { clientSettings, loadConfig } from '../config/index.js';
 import { GantryError } from '../core/index.js';
+import { loadCredential } from './credentials.js';
 
 /** Flags every command that talks to a server accepts (defaults: GANTRY_SERVER, GANTRY_TOKEN). */
 export interface ClientFlags {
@@ -21,7 +22,9 @@ export function connect(flags: ClientFlags): ApiSession {
     flags: { server: flags.server, token: flags.token },
     context: { cwd: process.cwd(), isTty: process.stdout.isTTY === true },
   });
-  const api = createApiClient({ baseUrl: config.server, token: config.token });
+  // --token / GANTRY_TOKEN win; else the token `gantry login` saved for this server.
+  const token = config.token ?? loadCredential(config.server)?.token;
+  const api = createApiClient({ baseUrl: config.server, token });
   const server = config.server;
   return {
     api,
@@ -39,9 +42,9 @@ export function connect(flags: ClientFlags): ApiSession {
 function withHint(err: unknown, server: string): unknown {
   if (!(err instanceof GantryError) || typeof err.details?.hint === 'string') return err;
   const hints: Partial<Record<string, string>> = {
-    AUTH_REQUIRED: 'pass --token TOKEN or set GANTRY_TOKEN (the admin token the server printed at its first start)',
-    AUTH_INVALID_TOKEN: `the token is not known to ${server}: check --token / GANTRY_TOKEN`,
-    AUTH_FORBIDDEN: 'this token lacks the permission; use an admin token',
+    AUTH_REQUIRED: `log in with \`gantry login ${server}\`, or pass --token TOKEN / set GANTRY_TOKEN`,
+    AUTH_INVALID_TOKEN: `the token is not known to ${server} (revoked or expired?): \`gantry login\` again, or check --token / GANTRY_TOKEN`,
+    AUTH_FORBIDDEN: 'your role does not allow this; ask a maintainer of the project or an admin',
     PROJECT_NOT_FOUND: 'list the projects with `gantry project list`',
     RUN_NOT_FOUND: 'list the runs with `gantry runs PROJECT`',
   };

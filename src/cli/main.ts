@@ -2,6 +2,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { GantryError } from '../core/index.js';
 import { EXIT, exitCodeForError } from './exit-codes.js';
 import { collect } from './key-values.js';
+import { agentCommands, deliveryCommands, projectAdminCommands } from './api-commands.js';
+import { accountCommands } from './account-commands.js';
+import { remoteAgentCommands } from './remote-agent-commands.js';
 
 /**
  * The `gantry` command line. Commands load their modules lazily so `gantry lint` does not pay for
@@ -16,6 +19,23 @@ function eventOptions(cmd: Command): Command {
     .option('--branch <name>', 'branch (default: the current git branch)')
     .option('--tag <name>', 'tag name (implies --event tag)')
     .option('--input <key=value>', 'manual input (repeatable)', collect);
+}
+
+/** `gantry secret set|rm|ls`: instance secrets, or a project's with --project. Values never go in argv unless --value says so. */
+function secretCommands(program: Command, run: (action: Action) => void, client: (cmd: Command) => Command): void {
+  const secret = program.command('secret').description('secrets given to the jobs that name them (${{ secrets.NAME }}); values are write-only');
+  const scoped = (cmd: Command) => client(cmd.option('--project <name>', 'a project\'s secret (default: an instance secret, admin only)').option('--json', 'as JSON'));
+  scoped(secret.command('set').description('create or replace a secret; the value is read from a prompt that does not echo, or stdin').argument('<name>', 'NAME: A-Z, 0-9, _ (not GANTRY_*)'))
+    .option('--value-stdin', 'read the value from stdin (one trailing newline is dropped)')
+    .option('--value <value>', 'UNSAFE: the value on the command line (visible in shell history and `ps`)')
+    .addHelpText('after', '\nExamples:\n  gantry secret set DEPLOY_TOKEN --project web                 (prompts, nothing echoed)\n  gantry secret set NPM_TOKEN --value-stdin < ~/.npm-token\n  vault read -field=key ci/registry | gantry secret set REGISTRY_KEY --project web --value-stdin')
+    .action((name: string, flags) => run(async () => (await import('./commands/secret.js')).secretSetCommand(name, flags)));
+  scoped(secret.command('rm').description('delete a secret').argument('<name>', 'secret name'))
+    .addHelpText('after', '\nExamples:\n  gantry secret rm DEPLOY_TOKEN --project web')
+    .action((name: string, flags) => run(async () => (await import('./commands/secret.js')).secretRmCommand(name, flags)));
+  scoped(secret.command('ls').description('list secret names (never values)'))
+    .addHelpText('after', '\nExamples:\n  gantry secret ls\n  gantry secret ls --project web --json')
+    .action((flags) => run(async () => (await import('./commands/secret.js')).secretLsCommand(flags)));
 }
 
 /**
@@ -57,13 +77,21 @@ function serverCommands(program: Command, run: (action: Action) => void): void {
   client(project.command('list').description('list projects').option('--json', 'as JSON'))
     .addHelpText('after', '\nExamples:\n  gantry project list\n  gantry project list --json --server http://ci.internal:8080')
     .action((flags) => run(async () => (await import('./commands/project.js')).projectListCommand(flags)));
+  secretCommands(program, run, client);
+  projectAdminCommands(project, run, client);
+  deliveryCommands(program, run, client);
+  agentCommands(program, run, client);
+  remoteAgentCommands(program.commands.find((c) => c.name() === 'agent')!, run, client);
+  accountCommands(program, run, client);
 
   client(program.command('runs').description("list a project's runs, newest first").argument('<project>', 'project name'))
     .option('--status <status>', 'only runs in this status (comma-separated for several)')
     .option('--branch <name>', 'only runs of this branch')
+    .addOption(new Option('--event <kind>', 'only runs started by this event').choices(['push', 'pull_request', 'tag', 'cron', 'manual', 'api']))
     .option('--limit <n>', 'at most this many (default 50)')
+    .option('--before <number>', 'only runs numbered below this (the next page)')
     .option('--json', 'as JSON')
-    .addHelpText('after', '\nExamples:\n  gantry runs web\n  gantry runs web --status failure,error --branch main --json')
+    .addHelpText('after', '\nExamples:\n  gantry runs web\n  gantry runs web --status failure,error --branch main --json\n  gantry runs web --event tag --limit 10 --before 120')
     .action((project: string, flags) => run(async () => (await import('./commands/runs.js')).runsCommand(project, flags)));
   const runCmd = program.command('run').description('one run of a project');
   client(runCmd.command('show').description('a run with its jobs, steps, statuses, timings and reasons').argument('<project>', 'project name').argument('<number>', 'run number'))
@@ -79,15 +107,39 @@ function serverCommands(program: Command, run: (action: Action) => void): void {
     .option('--json', 'the new run as JSON')
     .addHelpText('after', '\nExamples:\n  gantry run retry web 42\n  gantry run retry web 42 --failed')
     .action((project: string, number: string, flags) => run(async () => (await import('./commands/runs.js')).runRetryCommand(project, number, flags)));
+  for (const decision of ['approve', 'reject'] as const) {
+    const what = decision === 'approve' ? 'let a job that waits for approval (protected environment) run' : 'refuse a job that waits for approval: it fails and the jobs needing it are skipped';
+    client(runCmd.command(decision).description(what).argument('<project>', 'project name').argument('<number>', 'run number').argument('[job]', 'job id (default: the one job waiting for approval)'))
+      .option('--comment <text>', 'why (stored with the decision and shown on the run)')
+      .option('--json', 'the run as JSON')
+      .addHelpText('after', `\nExamples:\n  gantry run ${decision} web 42\n  gantry run ${decision} web 42 deploy-production --comment "release 1.4"`)
+      .action((project: string, number: string, job: string | undefined, flags) => run(async () => (await import('./commands/approve.js')).decideCommand(decision, project, number, job, flags)));
+  }
   client(program.command('trigger').description('start a run of a project now (default: its default branch)').argument('<project>', 'project name'))
     .option('--branch <name>', 'branch to build')
     .option('--tag <name>', 'tag to build')
     .option('--sha <commit>', 'exact commit to build (full id)')
     .option('--input <key=value>', 'input declared under on.manual.inputs (repeatable)', collect)
     .addOption(new Option('--event <kind>', 'event kind of the run').choices(['manual', 'api']).default('manual'))
-    .option('--json', 'the run as JSON')
-    .addHelpText('after', '\nExamples:\n  gantry trigger web\n  gantry trigger web --branch release/1.2 --input target=production')
+    .option('-f, --follow', 'show the run live (as gantry exec does) and exit with its result')
+    .option('--no-color', 'no colours (also NO_COLOR)')
+    .option('--json', 'the run as JSON; with --follow, its events as JSON lines')
+    .addHelpText('after', '\nExamples:\n  gantry trigger web\n  gantry trigger web --branch release/1.2 --input target=production\n  gantry trigger web --follow')
     .action((project: string, flags) => run(async () => (await import('./commands/runs.js')).triggerCommand(project, flags)));
+  const artifacts = client(program.command('artifacts').description("a run's artifacts: list them, or `download` one").argument('<project>', 'project name').argument('<run>', 'run number'))
+    .option('--json', 'as JSON')
+    .addHelpText('after', '\nExamples:\n  gantry artifacts web 42\n  gantry artifacts download web 42 coverage\n  gantry artifacts download web 42 3 -o - | tar -tz')
+    .action((project: string, number: string, flags) => run(async () => (await import('./commands/artifacts.js')).artifactsCommand(project, number, flags)));
+  client(artifacts.command('download').description('download one artifact of a run (a .tar.gz), checked against its sha256').argument('<project>', 'project name').argument('<run>', 'run number').argument('<artifact>', 'artifact id or name'))
+    .option('-o, --output <file>', 'where to write it (default ./NAME.tar.gz; - for stdout)')
+    .action((project: string, number: string, which: string, flags) => run(async () => (await import('./commands/artifacts.js')).artifactsDownloadCommand(project, number, which, flags)));
+  const cache = program.command('cache').description("a project's cache entries: list them, or delete a bad one");
+  client(cache.command('ls').description('list the cache entries, most recently used first').argument('<project>', 'project name'))
+    .option('--json', 'as JSON')
+    .action((project: string, flags) => run(async () => (await import('./commands/cache.js')).cacheListCommand(project, flags)));
+  client(cache.command('rm').description('delete a cache entry (the next run saves a fresh one under its key)').argument('<project>', 'project name').argument('<id>', 'entry id (gantry cache ls)'))
+    .addHelpText('after', '\nExamples:\n  gantry cache ls web\n  gantry cache rm web 12')
+    .action((project: string, id: string, flags) => run(async () => (await import('./commands/cache.js')).cacheRemoveCommand(project, id, flags)));
   client(program.command('logs').description("a job's log; every job's, in order, without JOB").argument('<project>', 'project name').argument('<run>', 'run number').argument('[job]', 'job id'))
     .option('-f, --follow', 'print new lines as they come until the job ends (exit 1 unless it succeeded)')
     .option('--json', 'one JSON object per line (seq, step, stream, line, time)')
@@ -113,6 +165,9 @@ export function buildProgram(run: (action: Action) => void): Command {
     .option('--secret <key=value>', 'a secret, masked in output (repeatable)', collect)
     .option('--secret-file <file>', 'dotenv-style file of secrets (KEY=VALUE lines)')
     .option('-p, --parallel <n>', 'most jobs at once (default: number of CPUs)')
+    .option('--docker-host <url>', 'Docker/Podman API for jobs with image: (default: DOCKER_HOST)')
+    .option('--docker-cert-path <dir>', 'TLS for a tcp:// docker host: ca.pem, cert.pem, key.pem (default: DOCKER_CERT_PATH when DOCKER_TLS_VERIFY is set)')
+    .option('--cache-max-size <size>', 'most disk the local cache (.git/gantry/cache) may use, e.g. 500m; least recently used entries go first (default 2g)')
     .option('--json', 'newline-delimited JSON events instead of the live view')
     .option('--no-color', 'no colours (NO_COLOR is respected too)')
     .addHelpText(

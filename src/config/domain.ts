@@ -25,6 +25,8 @@ export interface SettingDef<S extends z.ZodType = z.ZodType> {
   /** A file system path: resolved against the working directory. */
   readonly path?: boolean;
   readonly shape?: SettingShape;
+  /** The environment variable, when the one derived from the key would clash with another program's. */
+  readonly env?: string;
 }
 
 export type SettingDefs = Readonly<Record<string, SettingDef>>;
@@ -70,12 +72,12 @@ function describeDefault(def: SettingDef): string | undefined {
   return String(def.default);
 }
 
-/** Declares a settings domain; env names and flags follow from the keys (dataDir → GANTRY_DATA_DIR, --data-dir). */
+/** Declares a settings domain; env names and flags follow from the keys (dataDir → GANTRY_DATA_DIR, --data-dir) unless a setting names its env. */
 export function defineDomain<const D extends SettingDefs>(name: string, defs: D): ConfigDomain<D> {
   const settings = Object.entries(defs).map(
     ([key, def]): SettingInfo => ({
       key,
-      env: envName(key),
+      env: def.env ?? envName(key),
       flag: flagName(key),
       description: def.description,
       valueName: def.valueName,

@@ -10,4 +10,4 @@ export { loadConfig, type ConfigSources } from './load-config.js';
 export { readConfigFile, type ConfigFile } from './config-file.js';
 export { deepFreeze } from './deep-freeze.js';
 export { flagSpec, flagHelp, settingsMarkdownTable } from './help.js';
-export { serverSettings, clientSettings, LOG_LEVELS, type ServerConfig, type ClientConfig } from './server-config.js';
+export { serverSettings, clientSettings, resolveDockerHost, LOG_LEVELS, type ServerConfig, type ClientConfig } from './server-config.js';

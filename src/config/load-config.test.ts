@@ -43,11 +43,11 @@ test('logFormat defaults to pretty on a terminal', () => {
 
 test('layering: defaults < file < env < flags, setting by setting', () => {
   const file = { path: 'gantry.yml', values: { listen: '0.0.0.0:1', agentCapacity: 5, leaseTtl: '1m', logLevel: 'debug' } };
-  const env = { GANTRY_LISTEN: '0.0.0.0:2', GANTRY_AGENT_CAPACITY: '6', GANTRY_LOG_LEVEL: 'warn' };
+  const env = { GANTRY_LISTEN: '0.0.0.0:2', GANTRY_EMBEDDED_AGENT_CAPACITY: '6', GANTRY_AGENT_CAPACITY: '9', GANTRY_LOG_LEVEL: 'warn' };
   const flags = { listen: '0.0.0.0:3' };
   const config = load({ file, env, flags });
   assert.equal(config.listen.port, 3, 'flag beats env and file');
-  assert.equal(config.agentCapacity, 6, 'env beats file');
+  assert.equal(config.agentCapacity, 6, 'env beats file; GANTRY_AGENT_CAPACITY is the remote agent\'s, not read here');
   assert.equal(config.leaseTtl, 60_000, 'file beats default');
   assert.equal(config.logLevel, 'warn');
   assert.equal(config.shutdownGrace, 30_000, 'untouched setting keeps its default');

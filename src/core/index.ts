@@ -1,6 +1,7 @@
 export * from './clock.js';
 export * from './diagnostics.js';
 export * from './duration.js';
+export * from './size.js';
 export * from './error-codes.js';
 export * from './errors.js';
 export * from './status.js';

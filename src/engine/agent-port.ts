@@ -21,6 +21,10 @@ import type { JobOutcome } from './executor.js';
  * parallel; calls for ONE lease should be made one at a time and in order (step events in the order
  * they happened; log batches in seq order).
  *
+ * Release: an agent that receives a lease it will not run (the answer came after it stopped asking)
+ * calls `release` instead of starting it: the job goes back to the queue at once, at the same
+ * attempt, and counts as never leased — rather than lapsing into "agent lost" a ttl later.
+ *
  * Idempotency: `appendLogs` is idempotent on seq (lines at or below `acceptedUpTo` are ignored);
  * `heartbeat` and `reportStep` may be repeated; `done` is final — a second `done` is `LEASE_STALE`.
  *
@@ -40,6 +44,8 @@ export interface AgentPort {
    */
   appendLogs(leaseId: string, epoch: number, lines: readonly AgentLogLine[]): Promise<AppendAnswer>;
   done(leaseId: string, epoch: number, outcome: JobOutcome): Promise<void>;
+  /** Gives back a lease the agent has not started (no step or log reported yet): LEASE_STALE otherwise. */
+  release(leaseId: string, epoch: number): Promise<void>;
 }
 
 export interface LeaseRequest {
@@ -74,9 +80,21 @@ export interface Lease {
   checkout?: CheckoutSpec;
   /** Highest log seq already stored for this job (earlier attempts); number new lines after it. */
   logSeq: number;
+  /**
+   * The decrypted secrets this job names (its `secrets` context; the runner masks every value),
+   * and notices for its log (a missing secret, none for a fork). Absent = none.
+   */
+  secrets?: JobSecrets;
   ttlMs: number;
   /** Epoch ms; renewed by each heartbeat. */
   expiresAt: number;
+}
+
+/** Secrets for one job attempt: only what the job references, decrypted by the server. */
+export interface JobSecrets {
+  values: Record<string, string>;
+  /** System lines for the job's log, written before its first step. */
+  notices: string[];
 }
 
 export interface HeartbeatAnswer {

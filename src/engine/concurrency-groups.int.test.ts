@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { compilePipeline, loadPipeline, type Plan } from '../pipeline/index.js';
+import type { Plan } from '../pipeline/index.js';
 import type { Run, Store } from '../store/index.js';
 import { finished, harness, waitFor } from '../../test/helpers/service-harness.js';
+import { compilePlan } from '../../test/helpers/compile-plan.js';
 
 /*
  * Concurrency groups with real parts: a SQLite store in a temp dir, the run service and the
@@ -13,13 +14,7 @@ import { finished, harness, waitFor } from '../../test/helpers/service-harness.j
  * actually ran, not only from stored statuses.
  */
 
-function compile(yaml: string, branch = 'main'): Plan {
-  const loaded = loadPipeline(yaml, '.gantry.yml');
-  assert.ok(loaded.loaded, JSON.stringify(loaded.diagnostics));
-  const compiled = compilePipeline(loaded.loaded, { name: 'push', branch, sha: 'a'.repeat(40) });
-  assert.ok(compiled.plan, JSON.stringify(compiled.diagnostics));
-  return compiled.plan;
-}
+const compile = (yaml: string, branch = 'main'): Plan => compilePlan(yaml, { branch, sha: 'a'.repeat(40) });
 
 /** One job whose step records "start end" ms in `<dir>/<name>`, sleeping `seconds` between. */
 const timed = (dir: string, name: string, seconds: number, concurrency: string, extra = '') =>

@@ -31,5 +31,7 @@ export interface JobOutcome {
   outputs: Record<string, string>;
   /** For retry policy: why the attempt failed. */
   failureKind?: 'failure' | 'timeout' | 'infrastructure';
+  /** A person decided (a rejected approval): never retried, whatever the retry policy says. */
+  noRetry?: boolean;
   reason?: string;
 }

@@ -60,7 +60,7 @@ test('the run service prunes at start and then every intervalMs, by the injected
   const first = await add(project.id, 'success');
   clock.time += 2 * DAY;
   const second = await add(project.id, 'success');
-  const service = createRunService({ store, clock, leaseTtlMs: 1000, retention: { maxAgeDays: 1, keepPerProject: null, intervalMs: 30 } });
+  const service = createRunService({ store, clock, leaseTtlMs: 10_000, retention: { maxAgeDays: 1, keepPerProject: null, intervalMs: 30 } });
   t.after(() => service.close());
   await service.start();
   const deadline = Date.now() + 5000;

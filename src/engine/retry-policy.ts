@@ -19,6 +19,7 @@ export function failureKindOf(outcome: JobOutcome): RetryOn | undefined {
 
 export function decideRetry(job: PlanJob, outcome: JobOutcome, attempt: number): RetryDecision {
   const kind = failureKindOf(outcome);
+  if (outcome.noRetry === true) return { retry: false };
   if (kind === undefined || !job.retry.on.includes(kind)) return { retry: false };
   if (attempt > job.retry.max) return { retry: false };
   if (job.steps.some((step) => step.kind === 'deploy')) return { retry: false };

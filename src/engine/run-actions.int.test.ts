@@ -3,24 +3,19 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { compilePipeline, loadPipeline, type Plan } from '../pipeline/index.js';
+import type { Plan } from '../pipeline/index.js';
 import { isGone, waitGone } from '../runner/testing/process-probe.js';
 import type { Project, Run } from '../store/index.js';
 import { finished, harness, waitFor } from '../../test/helpers/service-harness.js';
 import { createRunService } from './index.js';
+import { compilePlan } from '../../test/helpers/compile-plan.js';
 
 /*
  * Cancel, retry and auto-cancel with real parts: a SQLite store, the run service and the embedded
  * agent running real processes (the shared harness), driven through the service's cancel/retry.
  */
 
-function compile(yaml: string, event: { branch?: string; sha?: string } = {}): Plan {
-  const loaded = loadPipeline(yaml, '.gantry.yml');
-  assert.ok(loaded.loaded, JSON.stringify(loaded.diagnostics));
-  const compiled = compilePipeline(loaded.loaded, { name: 'push', branch: event.branch ?? 'main', sha: event.sha ?? 'c'.repeat(40) });
-  assert.ok(compiled.plan, JSON.stringify(compiled.diagnostics));
-  return compiled.plan;
-}
+const compile = compilePlan;
 
 function scratch(t: TestContext): string {
   const dir = mkdtempSync(join(tmpdir(), 'gantry-actions-'));
@@ -68,13 +63,18 @@ test('cancel a queued run: canceled at once with the reason, its jobs skipped, n
 });
 
 test('cancel a running run: the process is killed, the always() step runs, the run ends canceled with the reason', async (t) => {
-  const h = await harness(t, { leaseTtlMs: 600 });
+  const h = await harness(t);
   const dir = scratch(t);
   const { service } = await h.start();
   const run = await h.queue(slowPlan(dir));
   service.kick();
-  const pid = await waitFor('the sleep pid', async () => existsSync(join(dir, 'pid')) && Number(readFileSync(join(dir, 'pid'), 'utf8')));
-  assert.ok(!isGone(pid), 'the step runs');
+  // The shell creates the file before it writes the pid: an empty read is "not yet", not pid 0
+  // (which made this test fail twice in CI: kill(0, 0) signals our own group, /proc/0 is absent).
+  const pid = await waitFor('the sleep pid', async () => {
+    const text = existsSync(join(dir, 'pid')) ? readFileSync(join(dir, 'pid'), 'utf8').trim() : '';
+    return /^[1-9]\d*$/.test(text) ? Number(text) : undefined;
+  });
+  assert.ok(!isGone(pid), `the step's sleep (pid ${pid}) runs`);
 
   const outcome = await service.cancel(run.id, 'canceled by admin');
   assert.equal(outcome.stopping, true);

@@ -52,6 +52,17 @@ export interface JobResult {
   outputs: Record<string, string>;
 }
 
+/**
+ * Told how the run service's jobs fare, for metrics (the server's Prometheus endpoint). Called
+ * synchronously on the engine's path: must be quick; a throw is ignored.
+ */
+export interface RunObserver {
+  /** An attempt left the queue for an agent, `waitMs` after it was queued. */
+  jobLeased?(waitMs: number): void;
+  /** An attempt an agent held ended: its outcome and how long it ran from the lease (queue wait excluded). */
+  attemptEnded?(status: Status, durationMs: number): void;
+}
+
 export interface RunResult {
   status: Status;
   reason?: string;

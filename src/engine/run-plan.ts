@@ -1,11 +1,12 @@
 import { GantryError, systemClock } from '../core/index.js';
 import type { Clock, RunEvent, RunEventInput, Status } from '../core/index.js';
-import type { Plan, PlanJob } from '../pipeline/index.js';
+import type { Plan } from '../pipeline/index.js';
 import { buildJobGraph, type JobGraph } from './critical-path.js';
 import type { JobExecutor } from './executor.js';
 import { runAttempts, type Ending } from './job-attempts.js';
 import { decideJob, runsOnFailure } from './job-conditions.js';
-import { buildNeedsContext, effectiveResult, type EndedJob } from './needs-context.js';
+import { endedOf, newJobState, type JobState } from './job-state.js';
+import { buildNeedsContext, effectiveResult } from './needs-context.js';
 import { ReadyQueue } from './ready-queue.js';
 import type { JobResult, RunOptions, RunResult } from './run-options.js';
 import { runStatus } from './run-status.js';
@@ -44,25 +45,6 @@ export function runPlan(plan: Plan, options: RunOptions): Promise<RunResult> {
     return Promise.reject(new GantryError('CONFIG_INVALID', `parallel must be an integer ≥ 1, got ${options.parallel}`));
   }
   return new PlanRun(plan, options).start();
-}
-
-interface JobState {
-  readonly job: PlanJob;
-  readonly index: number;
-  phase: 'pending' | 'queued' | 'running' | 'ended';
-  pendingNeeds: number;
-  status: Status;
-  reason: string | undefined;
-  attempts: number;
-  startedAt: number | undefined;
-  durationMs: number;
-  outputs: Record<string, string>;
-  controller: AbortController | undefined;
-  abortReason: string | undefined;
-  /** This job or a transitive need ended failure/error (effective result). */
-  failedUpTo: boolean;
-  /** Same, canceled included. */
-  troubledUpTo: boolean;
 }
 
 class PlanRun {
@@ -318,32 +300,8 @@ class PlanRun {
   }
 }
 
-function newJobState(job: PlanJob, index: number, pendingNeeds: number): JobState {
-  return {
-    job,
-    index,
-    phase: 'pending',
-    pendingNeeds,
-    status: 'queued',
-    reason: undefined,
-    attempts: 0,
-    startedAt: undefined,
-    durationMs: 0,
-    outputs: {},
-    controller: undefined,
-    abortReason: undefined,
-    failedUpTo: false,
-    troubledUpTo: false,
-  };
-}
-
 /** A string given to `abort(reason)` is the cancel reason people see; anything else is generic. */
 function cancelReasonOf(signal: AbortSignal | undefined): string {
   const reason: unknown = signal?.reason;
   return typeof reason === 'string' && reason.trim() !== '' ? reason : 'run canceled';
 }
-
-function endedOf(state: JobState): EndedJob {
-  return { job: state.job, status: state.status, outputs: state.outputs };
-}
-

@@ -1,6 +1,7 @@
 import type { RunEvent } from '../core/index.js';
 import type { Plan } from '../pipeline/index.js';
-import type { JobUpsert, RunStore, StepUpsert } from '../store/index.js';
+import type { JobUpsert, RunStore, RunWrite, StepUpsert } from '../store/index.js';
+import { batcherFor, type BatchOwner, type RecordBatcher } from './record-batcher.js';
 
 /** The slice of a pino logger the engine uses (pino's Logger fits). */
 export interface EngineLogger {
@@ -13,38 +14,47 @@ export const silentLogger: EngineLogger = { info: () => undefined, warn: () => u
 
 /**
  * Persists one run's life in the store, in the order things happened: every engine event (jobs,
- * steps, the run's end) and the queue's news (leased, why a job waits) become store writes on ONE
- * serial chain per run, so a later write never lands before an earlier one. A failed write is
- * logged and the chain goes on (the run itself is not stopped by a store hiccup).
- * `detach` stops writing (server shutdown: whatever has not happened stays as stored, to resume).
+ * steps, the run's end) and the queue's news (leased, why a job waits) become store writes, queued
+ * in order on the store's group commit (RecordBatcher): what happens in one turn of the event loop
+ * is committed in one transaction, and a later write never lands before an earlier one. A failed
+ * write is logged and the others go on (the run itself is not stopped by a store hiccup).
+ * `flush` resolves once everything asked for so far is durable; `detach` stops writing (server
+ * shutdown: whatever has not happened stays as stored, to resume).
  */
-export class RunRecorder {
-  readonly #runs: RunStore;
-  readonly #runId: number;
-  readonly #logger: EngineLogger;
+export class RunRecorder implements BatchOwner {
+  readonly runId: number;
+  readonly logger: EngineLogger;
+  readonly #batcher: RecordBatcher;
   readonly #now: () => number;
   readonly #onChanged: ((runId: number) => void) | undefined;
-  #chain: Promise<void> = Promise.resolve();
   #detached = false;
   /** Jobs already stored (resumed run): run:started does not insert them again. */
   readonly #known: Set<string>;
 
-  constructor(options: { runs: RunStore; runId: number; logger: EngineLogger; now: () => number; knownJobs?: Iterable<string>; onChanged?: (runId: number) => void }) {
-    this.#runs = options.runs;
-    this.#runId = options.runId;
-    this.#logger = options.logger;
+  constructor(options: { runs: Pick<RunStore, 'applyWrites'>; runId: number; logger: EngineLogger; now: () => number; knownJobs?: Iterable<string>; onChanged?: (runId: number) => void }) {
+    this.#batcher = batcherFor(options.runs);
+    this.runId = options.runId;
+    this.logger = options.logger;
     this.#now = options.now;
     this.#known = new Set(options.knownJobs ?? []);
     this.#onChanged = options.onChanged;
   }
 
-  /** Resolves when every write asked for so far is done. */
+  get detached(): boolean {
+    return this.#detached;
+  }
+
+  /** Resolves when every write asked for so far is stored (or its failure logged). */
   flush(): Promise<void> {
-    return this.#chain;
+    return this.#batcher.barrier();
   }
 
   detach(): void {
     this.#detached = true;
+  }
+
+  changed(): void {
+    this.#onChanged?.(this.runId);
   }
 
   readonly onEvent = (event: RunEvent): void => {
@@ -69,7 +79,7 @@ export class RunRecorder {
       case 'step:finished':
         return this.step({ jobId: event.job, step: event.step, name: event.name, status: event.status, reason: event.reason ?? null, exitCode: event.exitCode ?? null, finishedAt: event.ts });
       case 'run:finished':
-        return this.#write('run:finished', () => this.#runs.update(this.#runId, { status: event.status, reason: event.reason ?? null }, { ifStatus: ['running'] }));
+        return this.#write('run:finished', { kind: 'run', runId: this.runId, patch: { status: event.status, reason: event.reason ?? null }, ifStatus: ['running'] });
       case 'log':
         return; // lines reach the LogStore through the agent protocol, with the agent's seq
     }
@@ -85,29 +95,16 @@ export class RunRecorder {
   }
 
   job(patch: Omit<JobUpsert, 'runId'>): void {
-    this.#write(`job ${patch.jobId}`, () => this.#runs.upsertJob({ runId: this.#runId, ...patch }));
+    this.#write(`job ${patch.jobId}`, { kind: 'job', upsert: { runId: this.runId, ...patch } });
   }
 
   step(patch: Omit<StepUpsert, 'runId'>): void {
-    this.#write(`step ${patch.jobId}#${patch.step}`, () => this.#runs.upsertStep({ runId: this.#runId, ...patch }));
+    this.#write(`step ${patch.jobId}#${patch.step}`, { kind: 'step', upsert: { runId: this.runId, ...patch } });
   }
 
-  #write(what: string, write: () => Promise<unknown>): void {
+  #write(what: string, write: RunWrite): void {
     if (this.#detached) return;
-    this.#chain = this.#chain.then(async () => {
-      if (this.#detached) return;
-      try {
-        await write();
-      } catch (err) {
-        this.#logger.error({ err, runId: this.#runId }, `could not record ${what}`);
-        return;
-      }
-      try {
-        this.#onChanged?.(this.#runId);
-      } catch {
-        // Listeners (live streams) re-read the store; their faults must not break the chain.
-      }
-    });
+    this.#batcher.add(this, write, what);
   }
 }
 

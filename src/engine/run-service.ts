@@ -1,18 +1,20 @@
 import { systemClock, type Clock } from '../core/index.js';
 import type { Plan } from '../pipeline/index.js';
-import type { LogLine, Project, Run, Store } from '../store/index.js';
+import type { JobApproval, LogLine, Project, Run, Store } from '../store/index.js';
 import type { AgentPort } from './agent-port.js';
+import { ApprovalGate, type DecisionInput } from './approvals/index.js';
 import { JobQueue } from './queue/job-queue.js';
 import { admitQueuedRuns } from './run-admission.js';
 import { AutoCanceler } from './run-auto-cancel.js';
 import { cancelStoredRun, type CancelOutcome } from './run-cancel.js';
-import { startRunExecution, type RunExecution } from './run-execution.js';
+import { startRunExecution, type JobSecretsSource, type RunExecution } from './run-execution.js';
+import type { RunObserver } from './run-options.js';
 import { retryStoredRun, type RetryOptions } from './run-retry.js';
 import { startRetention, type RetentionOptions } from './retention.js';
 import { silentLogger, type EngineLogger } from './run-recorder.js';
 
 export interface RunServiceOptions {
-  store: Pick<Store, 'runs' | 'logs' | 'projects'>;
+  store: Pick<Store, 'runs' | 'logs' | 'projects' | 'approvals'>;
   clock?: Clock;
   logger?: EngineLogger;
   /** How long a lease lives without a heartbeat. */
@@ -36,6 +38,20 @@ export interface RunServiceOptions {
   onRunChanged?: (runId: number) => void;
   /** Periodic deletion of ended runs and their logs (default 90 days / 500 runs per project); null = keep all. */
   retention?: RetentionOptions | null;
+  /** Told about queue waits and attempt ends (metrics); same rules as onLogsStored. */
+  observer?: RunObserver;
+  /** The decrypted secrets each job attempt references (the server's secret store); none without it. */
+  jobSecrets?: JobSecretsSource;
+}
+
+/** The job queue right now (metrics read it at scrape time). */
+export interface QueueStats {
+  /** Jobs waiting for an agent. */
+  ready: number;
+  /** Jobs an agent holds. */
+  leased: number;
+  /** Agents waiting for a job now or heard from recently (the agents wait reasons count on). */
+  agents: number;
 }
 
 /**
@@ -66,11 +82,14 @@ export interface RunService {
   cancel(runId: number, reason: string): Promise<CancelOutcome>;
   /** Stores a new run retrying an ended one (see retryStoredRun) and looks for work. */
   retry(run: Run, options?: RetryOptions): Promise<Run>;
+  /** Approves or rejects a job waiting for approval here (ApprovalGate.decide). */
+  decide(input: DecisionInput): Promise<JobApproval>;
   stopTakingWork(): void;
   drain(graceMs: number, reason: string): Promise<void>;
   close(): Promise<void>;
   /** Runs executing in this process. */
   activeRuns(): number[];
+  queueStats(): QueueStats;
   /** Resolves when the run's execution here ended (tests; resolves at once when not executing). */
   settled(runId: number): Promise<void>;
 }
@@ -101,6 +120,7 @@ class Service implements RunService {
   /** Cancel reasons for runs not executing here (yet), with when they were asked for. */
   readonly #pendingCancels = new Map<number, { reason: string; at: number }>();
   readonly #autoCancel: AutoCanceler;
+  readonly #approvals: ApprovalGate;
 
   constructor(options: RunServiceOptions) {
     this.#options = options;
@@ -114,6 +134,7 @@ class Service implements RunService {
       globalJobLimit: options.limits?.maxRunningJobs ?? null,
       ...(options.onLogsStored && { onLogsStored: options.onLogsStored }),
     });
+    this.#approvals = new ApprovalGate(options.store.approvals);
     this.#autoCancel = new AutoCanceler({ runs: options.store.runs, logger: this.#logger, cancel: (runId, reason) => this.cancel(runId, reason) });
   }
 
@@ -184,6 +205,12 @@ class Service implements RunService {
     return created;
   }
 
+  async decide(input: DecisionInput): Promise<JobApproval> {
+    const approval = await this.#approvals.decide(input);
+    this.#changed(input.runId);
+    return approval;
+  }
+
   #changed(runId: number): void {
     try {
       this.#options.onRunChanged?.(runId);
@@ -230,6 +257,10 @@ class Service implements RunService {
     return [...this.#active.keys()];
   }
 
+  queueStats(): QueueStats {
+    return { ready: this.agentPort.ready, leased: this.agentPort.leased, agents: this.agentPort.knownAgents().length };
+  }
+
   settled(runId: number): Promise<void> {
     return this.#active.get(runId)?.done ?? Promise.resolve();
   }
@@ -251,11 +282,14 @@ class Service implements RunService {
       project,
       store: this.#options.store,
       queue: this.agentPort,
+      approvals: this.#approvals,
       clock: this.#clock,
       logger: this.#logger,
       signal: controller.signal,
       resume,
       ...(this.#options.onRunChanged && { onChanged: this.#options.onRunChanged }),
+      ...(this.#options.observer && { observer: this.#options.observer }),
+      ...(this.#options.jobSecrets && { jobSecrets: this.#options.jobSecrets }),
     }).catch((err: unknown) => {
       this.#logger.error({ err, runId: run.id }, 'could not start the run');
       return undefined;

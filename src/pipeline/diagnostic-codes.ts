@@ -21,6 +21,8 @@ export const DIAGNOSTIC_CODES = {
   PIPELINE_STEP_KIND: { severity: 'error', description: 'A step must have exactly one of `run`, `build`, `deploy` or `uses`.' },
   PIPELINE_DUPLICATE_STEP_ID: { severity: 'error', description: 'Two steps of one job have the same `id`.' },
   PIPELINE_BAD_DURATION: { severity: 'error', description: 'A timeout, backoff or retention is not a duration like `90s`, `20m` or `1h30m`.' },
+  PIPELINE_BAD_SERVICE_NAME: { severity: 'error', description: 'A service name is not a valid host name (lower-case letters, digits and `-`); the job reaches a service by its name.' },
+  PIPELINE_BAD_SIZE: { severity: 'error', description: 'A memory limit is not a size like `512m`, `2g` or a number of bytes.' },
   PIPELINE_BAD_GLOB: { severity: 'error', description: 'A branch, path or tag pattern under `on` is not a valid glob.' },
   PIPELINE_BAD_CRON: { severity: 'error', description: 'A cron schedule under `on.cron` is not a valid cron pattern.' },
   PIPELINE_BAD_EXPRESSION: { severity: 'error', description: 'A `${{ }}` expression or `if:` condition does not parse, or uses an unknown name or function.' },

@@ -28,4 +28,6 @@ export interface GitEvent {
   inputs?: Readonly<Record<string, string>>;
   /** pull_request only: the request comes from a fork (no secrets are given to its runs). */
   fromFork?: boolean;
+  /** pull_request only: the forge's request number (GitHub/Gitea number, GitLab iid). */
+  pullRequest?: number;
 }

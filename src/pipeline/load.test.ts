@@ -110,3 +110,39 @@ test('all problems are collected, sorted by position', () => {
   const codes = load(text).diagnostics.map((d) => d.code);
   assert.deepEqual(codes, ['PIPELINE_CYCLE', 'PIPELINE_UNKNOWN_NEED', 'PIPELINE_BAD_DURATION', 'PIPELINE_STEP_KIND']);
 });
+
+test("secrets in what the server decides before decrypting any (a job's if, name, runs_on…) are errors; a step's if may use them", () => {
+  const jobIf = load("version: 1\njobs:\n  t:\n    if: secrets.TOKEN != ''\n    steps:\n      - if: secrets.TOKEN != ''\n        run: x\n");
+  const d = only(jobIf.diagnostics, 'PIPELINE_UNKNOWN_REFERENCE');
+  assert.deepEqual(pick(d), [4, 9]);
+  assert.match(d.message, /secrets are not available in a job's if/);
+  const name = load('version: 1\njobs:\n  t:\n    name: "deploy ${{ secrets.TOKEN }}"\n    steps: [{ run: x }]\n');
+  assert.match(only(name.diagnostics, 'PIPELINE_UNKNOWN_REFERENCE').message, /a job's name/);
+  const envOk = load('version: 1\njobs:\n  t:\n    env: { TOKEN: "${{ secrets.TOKEN }}" }\n    steps: [{ run: x }]\n');
+  assert.deepEqual(envOk.diagnostics, []);
+});
+
+test('secrets may log in to a registry but never name an image, a cache key or an artifact', () => {
+  const imageName = load('version: 1\njobs:\n  t:\n    image: { name: "reg/${{ secrets.T }}" }\n    steps: [{ run: x }]\n');
+  assert.match(only(imageName.diagnostics, 'PIPELINE_UNKNOWN_REFERENCE').message, /a job's image/);
+  const login = load('version: 1\njobs:\n  t:\n    image: { name: app, credentials: { username: u, password: "${{ secrets.T }}" } }\n    steps: [{ run: x }]\n');
+  assert.deepEqual(login.diagnostics, []);
+  const cacheKey = load('version: 1\njobs:\n  t:\n    cache: [{ key: "k-${{ secrets.T }}", paths: [a] }]\n    steps: [{ run: x }]\n');
+  assert.match(only(cacheKey.diagnostics, 'PIPELINE_UNKNOWN_REFERENCE').message, /a job's cache/);
+  const artifact = load('version: 1\njobs:\n  t:\n    artifacts: { name: "${{ secrets.T }}", paths: [a] }\n    steps: [{ run: x }]\n');
+  assert.match(only(artifact.diagnostics, 'PIPELINE_UNKNOWN_REFERENCE').message, /a job's artifacts/);
+});
+
+test('a memory limit that is not a size is reported where it is written', () => {
+  const bad = load('version: 1\njobs:\n  t:\n    image: { name: app, memory: lots }\n    steps: [{ run: x }]\n');
+  assert.match(only(bad.diagnostics, 'PIPELINE_BAD_SIZE').message, /'lots' is not a size/);
+});
+
+test('a service name that is not a host name is reported at the key, with a usable suggestion', () => {
+  const bad = load('version: 1\njobs:\n  t:\n    image: app\n    services:\n      Bad_Name: { image: pg }\n    steps: [{ run: x }]\n');
+  const d = only(bad.diagnostics, 'PIPELINE_BAD_SERVICE_NAME');
+  assert.deepEqual(pick(d), [6, 7]);
+  assert.match(d.hint ?? '', /'bad-name'/);
+  const good = load('version: 1\njobs:\n  t:\n    image: app\n    services:\n      db-1: { image: pg }\n    steps: [{ run: x }]\n');
+  assert.deepEqual(good.diagnostics, []);
+});

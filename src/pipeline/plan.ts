@@ -81,18 +81,70 @@ export interface PlanJob {
   outputs: Record<string, string>;
   steps: PlanStep[];
   /**
-   * Keys executed by later issues, carried as validated. `image`, `environment` and `runsOn` are
-   * already evaluated when they only use compile-time contexts (matrix, inputs, git, env).
+   * `image`, `environment` and `runsOn` are already evaluated when they only use compile-time
+   * contexts (matrix, inputs, git, env). `image` is the reference; `container` the rest of `image:`.
    */
   image?: string;
-  services?: Record<string, unknown>;
-  cache?: unknown[];
-  artifacts?: unknown;
+  /** Present exactly when `image` is. */
+  container?: PlanContainer;
+  services?: Record<string, PlanService>;
+  cache?: PlanCache[];
+  artifacts?: PlanArtifacts;
   environment?: string;
   runsOn: string[];
   /** 1-based line of the job in the pipeline file, for messages. */
   line: number;
 }
+
+export type PullPolicy = 'if-not-present' | 'always' | 'never';
+
+/** Registry login; both are templates (the password is normally `${{ secrets.NAME }}`). */
+export interface PlanCredentials {
+  username: string;
+  password: string;
+}
+
+export interface PlanContainer {
+  pull: PullPolicy;
+  credentials?: PlanCredentials;
+  user?: string;
+  privileged: boolean;
+  cpus?: number;
+  memoryBytes?: number;
+}
+
+export interface PlanService {
+  image: string;
+  /** Templates, evaluated at run time. */
+  env: Record<string, string>;
+  ports: number[];
+  command?: string[];
+  pull: PullPolicy;
+  credentials?: PlanCredentials;
+  health?: { cmd: string[]; intervalMs: number; timeoutMs: number };
+}
+
+export interface PlanCache {
+  /** Template (typically with `hashFiles(...)`), evaluated after checkout. */
+  key: string;
+  /** Templates; tried in order as key prefixes when `key` has no exact entry. */
+  fallbackKeys: string[];
+  /** Relative to the workspace. */
+  paths: string[];
+}
+
+export interface PlanArtifacts {
+  /** Default: the job id. */
+  name: string;
+  /** Relative to the workspace; globs allowed. */
+  paths: string[];
+  /** Undefined: the server's default retention. */
+  retentionMs?: number;
+  /** Which job results keep the files; undefined: on_success. A canceled or timed-out job keeps none. */
+  when?: ArtifactsWhen;
+}
+
+export type ArtifactsWhen = 'on_success' | 'on_failure' | 'always';
 
 export type StepKind = 'run' | 'build' | 'deploy' | 'uses';
 

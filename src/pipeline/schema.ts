@@ -66,6 +66,14 @@ const retry = z.union([
   }),
 ]);
 
+/** Registry login; the password normally is `${{ secrets.NAME }}`. */
+const credentials = z
+  .strictObject({ username: z.string(), password: z.string() })
+  .meta({ description: 'Registry credentials; use ${{ secrets.NAME }} for the password' });
+const pullPolicy = z.enum(['if-not-present', 'always', 'never']).meta({ description: 'When to pull the image (default if-not-present)' });
+/** A size: bytes as a number, or `512m`, `1g`, `256k`. Checked by lint. */
+const size = z.union([z.string(), z.number().positive()]).meta({ description: 'Size: bytes, or 256k, 512m, 2g' });
+
 const buildStep = z.strictObject({
   context: z.string().optional(),
   file: z.string().optional(),
@@ -74,6 +82,7 @@ const buildStep = z.strictObject({
   build_args: envMap.optional(),
   target: z.string().optional(),
   labels: z.record(z.string(), z.string()).optional(),
+  credentials: credentials.optional(),
 });
 
 const deployStep = z.strictObject({
@@ -111,8 +120,27 @@ export const stepSchema = z.strictObject({
 const service = z.strictObject({
   image: z.string(),
   env: envMap.optional(),
-  ports: z.array(z.union([z.string(), z.number()])).optional(),
+  ports: z.array(z.union([z.string(), z.number()])).optional().meta({ description: 'Ports the service listens on; the job waits until one accepts connections' }),
   command: oneOrMany.optional(),
+  pull: pullPolicy.optional(),
+  credentials: credentials.optional(),
+  health: z
+    .strictObject({
+      cmd: oneOrMany.meta({ description: 'Command run inside the service; exit 0 means ready' }),
+      interval: duration.optional(),
+      timeout: duration.optional().meta({ description: 'How long to wait for readiness in all (default 60s)' }),
+    })
+    .optional(),
+});
+
+const container = z.strictObject({
+  name: z.string().meta({ description: 'Image reference' }),
+  pull: pullPolicy.optional(),
+  credentials: credentials.optional(),
+  user: z.string().optional().meta({ description: 'user or uid[:gid] the steps run as' }),
+  privileged: z.boolean().optional().meta({ description: 'Only for images an admin allow-lists' }),
+  cpus: z.number().positive().optional(),
+  memory: size.optional(),
 });
 
 const matrixAxisValue = z.union([z.string(), z.number(), z.boolean()]);
@@ -133,6 +161,7 @@ const artifacts = z.strictObject({
   name: z.string().optional(),
   paths: stringList,
   retention: duration.optional(),
+  when: z.enum(['on_success', 'on_failure', 'always']).optional(),
 });
 
 const environment = z.union([z.string(), z.strictObject({ name: z.string(), url: z.string().optional() })]);
@@ -151,7 +180,7 @@ export const jobSchema = z.strictObject({
   working_directory: z.string().optional(),
   outputs: z.record(z.string(), z.string()).optional(),
   steps: z.array(stepSchema).min(1),
-  image: z.string().optional(),
+  image: z.union([z.string(), container]).optional().meta({ description: 'Run the steps in this container image (docker backend)' }),
   services: z.record(z.string(), service).optional(),
   cache: z.array(cacheEntry).optional(),
   artifacts: artifacts.optional(),

@@ -20,9 +20,7 @@ test('suggestions are close, case- and dash-insensitive, and never wild guesses'
   assert.equal(didYouMean('zzz', ['steps']), undefined);
 });
 
-test('edit distance is bounded on huge input', () => {
-  const long = 'x'.repeat(100_000);
-  const started = Date.now();
-  assert.equal(editDistance(long, 'y'), 100_000);
-  assert.ok(Date.now() - started < 50);
+test('edit distance is bounded on huge input: past 256 characters it answers the longer length without comparing', () => {
+  // The true distance here is 50,000 (one transposition per pair), and finding it would take 10^10 steps.
+  assert.equal(editDistance('ab'.repeat(50_000), 'ba'.repeat(50_000)), 100_000);
 });

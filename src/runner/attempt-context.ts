@@ -1,18 +1,12 @@
-import type { Plan, PlanJob, PlanStep } from '../pipeline/index.js';
-import type { Backend, Workspace } from './backend.js';
-import { systemClock, type Clock } from '../core/index.js';
+import type { PlanJob, PlanStep } from '../pipeline/index.js';
+import type { Workspace } from './backend.js';
+import type { JobRunnerOptions } from './job-types.js';
+import { systemClock, type Status } from '../core/index.js';
 import type { JobRunInput } from './job-types.js';
 
 /** Everything fixed for one job attempt, shared by the job loop and the step runner. */
 export interface AttemptContext {
-  options: {
-    plan: Plan;
-    backend: Backend;
-    secrets: Record<string, string>;
-    hostEnv: Record<string, string>;
-    killGraceMs?: number;
-    clock?: Clock;
-  };
+  options: JobRunnerOptions;
   job: PlanJob;
   input: JobRunInput;
   /** The job's cancel signal (from the engine). */
@@ -54,4 +48,20 @@ export function failStepEarly(ctx: AttemptContext, step: PlanStep, started: numb
     reason,
   });
   return { status: 'failure', outputs: {}, exported: {}, failureKind: 'failure', reason };
+}
+
+/** Reports `step:finished` for a step that ran (or tried to), with its duration since `started`. */
+export function reportStepFinished(ctx: AttemptContext, step: PlanStep, started: number, run: StepRun, exitCode?: number): StepRun {
+  const clock = ctx.options.clock ?? systemClock;
+  ctx.input.report({
+    type: 'step:finished',
+    job: ctx.job.id,
+    step: step.index,
+    name: step.name,
+    status: run.status as Status,
+    durationMs: Math.max(0, clock.monotonic() - started),
+    ...(exitCode !== undefined ? { exitCode } : {}),
+    ...(run.reason !== undefined ? { reason: run.reason } : {}),
+  });
+  return run;
 }

@@ -1,15 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compilePipeline, loadPipeline, type Plan } from '../pipeline/index.js';
+import type { Plan } from '../pipeline/index.js';
 import { runJob } from './testing/fixtures.js';
+import { compilePlan } from '../../test/helpers/compile-plan.js';
 
-function compile(yaml: string): Plan {
-  const loaded = loadPipeline(yaml, '.gantry.yml');
-  assert.ok(loaded.loaded, JSON.stringify(loaded.diagnostics));
-  const result = compilePipeline(loaded.loaded, { name: 'push', branch: 'feature/x";echo INJECTED;"', sha: 'abc1234def' });
-  assert.ok(result.plan, JSON.stringify(result.diagnostics));
-  return result.plan;
-}
+const compile = (yaml: string): Plan => compilePlan(yaml, { branch: 'feature/x";echo INJECTED;"', sha: 'abc1234def' });
 
 describe('job runner on a compiled plan', () => {
   it('runs a real pipeline: expressions in scripts arrive as data, outputs flow between steps', async () => {

@@ -168,23 +168,24 @@ describe('job runner: workspace', () => {
 });
 
 describe('job runner: unsupported work and system faults', () => {
-  it('build/deploy/uses steps end the job in error with a clear reason', async () => {
-    const r = await runJob(makeJob([step('echo hi'), { kind: 'build', name: 'image', with: {} }]));
+  it('deploy/uses steps end the job in error with a clear reason', async () => {
+    const r = await runJob(makeJob([step('echo hi'), { kind: 'deploy', name: 'ship', with: {} }]));
     assert.equal(r.outcome.status, 'error');
-    assert.match(r.outcome.reason ?? '', /build steps need the docker backend \(a later release\)/);
+    assert.match(r.outcome.reason ?? '', /step "ship": deploy steps are not supported yet/);
     assert.equal(r.events.some((e) => e.type === 'step:started'), false, 'nothing ran');
   });
 
-  it('a job with an image ends in error on the local backend', async () => {
+  it('a job with an image but no container engine configured ends in error saying how to configure one', async () => {
     const r = await runJob(makeJob([step('echo hi')], { image: 'node:20' }));
     assert.equal(r.outcome.status, 'error');
-    assert.match(r.outcome.reason ?? '', /image "node:20".*docker backend/);
+    assert.match(r.outcome.reason ?? '', /image "node:20".*no container engine is configured.*DOCKER_HOST.*dockerHost.*--backend docker/);
+    assert.equal(r.lines(0).length, 0, 'no step ran');
   });
 
-  it('a job with services ends in error on the local backend, before any step runs', async () => {
-    const r = await runJob(makeJob([step('echo hi')], { services: { db: { image: 'postgres:16' } } }));
+  it('a job with services but no image ends in error, before any step runs', async () => {
+    const r = await runJob(makeJob([step('echo hi')], { services: { db: { image: 'postgres:16', env: {}, ports: [], pull: 'if-not-present' } } }));
     assert.equal(r.outcome.status, 'error');
-    assert.match(r.outcome.reason ?? '', /services.*docker backend/);
+    assert.match(r.outcome.reason ?? '', /has services but no image.*needs `image:`/);
     assert.equal(r.lines(0).length, 0, 'no step ran');
   });
 

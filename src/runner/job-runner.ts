@@ -1,34 +1,26 @@
-import { systemClock, toGantryError, type Clock } from '../core/index.js';
-import { expr, type Plan, type PlanJob, type PlanStep } from '../pipeline/index.js';
-import type { Backend, Workspace } from './backend.js';
+import { systemClock, toGantryError } from '../core/index.js';
+import { expr, type PlanJob, type PlanStep } from '../pipeline/index.js';
+import type { Workspace } from './backend.js';
 import { buildScope, evaluateEnvTemplates, jobStatus, shouldRun, type ScopeState } from './expression-scope.js';
-import type { JobRunInput, JobRunOutcome, JobRunner } from './job-types.js';
+import type { JobRunInput, JobRunOutcome, JobRunner, JobRunnerOptions } from './job-types.js';
 import { maskText } from './masking/index.js';
 import { failStepEarly, systemLog, type AttemptContext, type StepRun } from './attempt-context.js';
 import { MAX_TIMER_MS } from './timers.js';
 import { runStep } from './step-runner.js';
 import { builtinEnv } from './step-env.js';
+import { restoreJobFiles, saveJobFiles } from './storage/job-files.js';
+import { runBuildStep } from './build-step.js';
+import { startJobContainer } from './job-container.js';
 
-export interface JobRunnerOptions {
-  plan: Plan;
-  backend: Backend;
-  /** The secrets this run may use: the `secrets` context, and every value is masked in logs. */
-  secrets: Record<string, string>;
-  /** The checkout jobs with `checkout: true` run in (for `gantry exec`: the developer's directory). */
-  sourceDir?: string;
-  /** Environment inherited by every step, below everything Gantry and the pipeline set. */
-  hostEnv: Record<string, string>;
-  /** TERM→KILL grace for step processes (default: the backend's, 5 s). */
-  killGraceMs?: number;
-  clock?: Clock;
-}
 
 /**
  * Runs the steps of one job attempt, in order, on a backend. Structurally a JobExecutor (engine).
  *
- * One attempt, as a state machine in prose: prepare the workspace → for each step: evaluate its
- * condition (skipped → `step:finished skipped`), evaluate its env, run it, read the values it
- * wrote to $GANTRY_OUTPUT / $GANTRY_ENV → evaluate job outputs → clean up the workspace (always).
+ * One attempt, as a state machine in prose: prepare the workspace → evaluate the env → for a job
+ * with `image:`, start its container (and services) on the container backend → for each step:
+ * evaluate its condition (skipped → `step:finished skipped`), evaluate its env, run it, read the
+ * values it wrote to $GANTRY_OUTPUT / $GANTRY_ENV → evaluate job outputs → clean up the workspace
+ * (always).
  * A failing step (not continue_on_error) makes `success()` false, so later steps are skipped unless
  * their condition asks for `failure()`/`always()`. When `signal` aborts, the running step is killed
  * (status canceled), later steps run only if their condition uses always()/cancelled(), and the job
@@ -45,13 +37,14 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   };
 }
 
-async function runJobAttempt(options: JobRunnerOptions, job: PlanJob, input: JobRunInput, signal: AbortSignal): Promise<JobRunOutcome> {
-  const secretValues = Object.values(options.secrets);
-  const unsupported = checkSupported(job, options.backend);
+async function runJobAttempt(runnerOptions: JobRunnerOptions, job: PlanJob, input: JobRunInput, signal: AbortSignal): Promise<JobRunOutcome> {
+  const secretValues = Object.values(runnerOptions.secrets);
+  const unsupported = checkSupported(job, runnerOptions);
   if (unsupported !== undefined) {
     input.report({ type: 'log', job: job.id, step: unsupported.step, stream: 'system', line: unsupported.reason });
     return { status: 'error', outputs: {}, reason: unsupported.reason };
   }
+  const options = optionsForJob(runnerOptions, job);
   let workspace: Workspace;
   try {
     workspace = await options.backend.prepare({
@@ -82,25 +75,32 @@ async function runJobAttempt(options: JobRunnerOptions, job: PlanJob, input: Job
   }
 }
 
-function checkSupported(job: PlanJob, backend: Backend): { step: number; reason: string } | undefined {
-  if (job.image !== undefined && backend.name === 'local') {
-    return {
-      step: 0,
-      reason: `job "${job.id}" sets image "${job.image}": the local backend runs steps on the host; containers need the docker backend (a later release)`,
-    };
+/**
+ * A job with `image:` runs on the container backend, and its steps see only the image's environment
+ * plus what Gantry and the pipeline set: the agent's own variables (PATH, HOME…) stay outside.
+ */
+function optionsForJob(options: JobRunnerOptions, job: PlanJob): JobRunnerOptions {
+  if (job.image === undefined || options.containers === undefined) return options;
+  return { ...options, backend: options.containers, hostEnv: {} };
+}
+
+const CONTAINER_HINT =
+  'point Gantry at a Docker or Podman socket: DOCKER_HOST=unix:///run/podman/podman.sock (or tcp://HOST:PORT), the server setting dockerHost (GANTRY_DOCKER_HOST), or `gantry agent --backend docker`';
+
+function checkSupported(job: PlanJob, options: JobRunnerOptions): { step: number; reason: string } | undefined {
+  const hasServices = job.services !== undefined && Object.keys(job.services).length > 0;
+  if (hasServices && job.image === undefined) {
+    return { step: 0, reason: `job "${job.id}" has services but no image: service containers join the job's container network, so the job needs \`image:\` too` };
   }
-  if (job.services !== undefined && Object.keys(job.services).length > 0 && backend.name === 'local') {
-    return {
-      step: 0,
-      reason: `job "${job.id}" has services: the local backend cannot start service containers; they need the docker backend (a later release)`,
-    };
+  if (job.image !== undefined && options.containers === undefined) {
+    return { step: 0, reason: `job "${job.id}" sets image "${job.image}", but no container engine is configured: ${CONTAINER_HINT}` };
   }
   for (const step of job.steps) {
-    if (step.kind === 'run') continue;
+    if (step.kind === 'run' || step.kind === 'build') continue;
     const what = step.kind === 'uses' ? `plugin steps (uses: ${step.uses ?? '?'})` : `${step.kind} steps`;
     return {
       step: step.index,
-      reason: `step "${step.name}": ${what} need the docker backend (a later release); the ${backend.name} backend runs only \`run\` steps`,
+      reason: `step "${step.name}": ${what} are not supported yet; this runner runs \`run\` and \`build\` steps`,
     };
   }
   return undefined;
@@ -129,12 +129,19 @@ async function runSteps(ctx: AttemptContext): Promise<JobRunOutcome> {
     state.failed = true;
     attempt.failure ??= { kind: 'failure', reason };
   }
+  if (job.image !== undefined) {
+    const notStarted = await startJobContainer(ctx, state);
+    if (notStarted !== undefined) return notStarted;
+  }
+  await restoreJobFiles(ctx, state);
   for (const step of job.steps) {
     state.cancelled = ctx.signal.aborted;
     const run = await runOneStep(ctx, state, step);
     recordStep(state, attempt, step, run);
   }
   state.cancelled = ctx.signal.aborted;
+  const filesFailure = await saveJobFiles(ctx, state);
+  if (filesFailure !== undefined) attempt.failure ??= filesFailure;
   evaluateJobOutputs(ctx, state, attempt);
   return finish(ctx, state, attempt);
 }
@@ -160,6 +167,7 @@ async function runOneStep(ctx: AttemptContext, state: ScopeState, step: PlanStep
   }
   if (!runs) return skip(ctx, step, state.cancelled ? 'the job was canceled' : 'condition not met');
   input.report({ type: 'step:started', job: job.id, step: step.index, name: step.name });
+  if (step.kind === 'build') return runBuildStep(ctx, state, step);
   return runStep(ctx, state, step);
 }
 

@@ -1,10 +1,10 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
-import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
-import { systemClock, toGantryError, type Status } from '../core/index.js';
+import { basename, isAbsolute, posix, relative, resolve, sep } from 'node:path';
+import { systemClock, toGantryError } from '../core/index.js';
 import type { PlanStep } from '../pipeline/index.js';
-import { failStepEarly, systemLog, type AttemptContext, type StepRun } from './attempt-context.js';
-import type { ExecResult } from './backend.js';
+import { failStepEarly, reportStepFinished, systemLog, type AttemptContext, type StepRun } from './attempt-context.js';
+import type { ExecResult, Workspace } from './backend.js';
 import { evaluateEnvTemplates, TemplateError, type ScopeState } from './expression-scope.js';
 import { maskText } from './masking/index.js';
 import { readKeyValueFile } from './output-files.js';
@@ -12,6 +12,18 @@ import { runStepProcess } from './step-process.js';
 import { shellArgv, stepFiles } from './step-env.js';
 
 const DEFAULT_SHELL = ['bash', '--noprofile', '--norc', '-eo', 'pipefail', '{0}'];
+
+/**
+ * In a container the default shell falls back to `sh -e` when the image has no bash (busybox,
+ * alpine). The script path arrives as "$1", never spliced into this text.
+ */
+const CONTAINER_DEFAULT_SHELL = [
+  'sh',
+  '-c',
+  'if command -v bash >/dev/null 2>&1; then exec bash --noprofile --norc -eo pipefail "$1"; fi; exec sh -e "$1"',
+  'sh',
+  '{0}',
+];
 
 /**
  * Runs one `run` step whose condition held and whose `step:started` was reported: evaluates its
@@ -31,8 +43,9 @@ export async function runStep(ctx: AttemptContext, state: ScopeState, step: Plan
     if (!(err instanceof TemplateError || err instanceof WorkingDirectoryError)) throw err;
     return failStepEarly(ctx, step, started, maskText(err.message, ctx.secretValues));
   }
-  const files = stepFiles(ctx.workspace, step.index);
-  const env = { ...ctx.options.hostEnv, ...state.env, ...stepEnv, GANTRY_OUTPUT: files.output, GANTRY_ENV: files.env };
+  const { host: files, guest } = stepFiles(ctx.workspace, step.index);
+  // hostEnv is empty for a container job: the agent's environment is not the image's.
+  const env = { ...ctx.options.hostEnv, ...state.env, ...stepEnv, GANTRY_OUTPUT: guest.output, GANTRY_ENV: guest.env };
   let result: ExecResult;
   try {
     // The output/env files are not pre-created: `>>` creates them, and a missing one reads as empty.
@@ -41,9 +54,9 @@ export async function runStep(ctx: AttemptContext, state: ScopeState, step: Plan
     result = await runStepProcess({
       backend: ctx.options.backend,
       workspace: ctx.workspace,
-      argv: shellArgv(step.shell ?? DEFAULT_SHELL, files.script),
+      argv: shellArgv(shellFor(ctx.workspace, step.shell), guest.script),
       env,
-      cwd,
+      cwd: guestPath(ctx.workspace, cwd),
       ...(step.timeoutMs !== undefined ? { timeoutMs: step.timeoutMs } : {}),
       ...(ctx.options.killGraceMs !== undefined ? { killGraceMs: ctx.options.killGraceMs } : {}),
       // After a cancel only always()/cancelled() steps run; they must not be killed by that same signal.
@@ -53,7 +66,7 @@ export async function runStep(ctx: AttemptContext, state: ScopeState, step: Plan
     });
   } catch (err) {
     const reason = maskText(toGantryError(err).message, ctx.secretValues);
-    return reportFinished(ctx, step, started, { status: 'error', outputs: {}, exported: {}, failureKind: 'infrastructure', reason });
+    return reportStepFinished(ctx, step, started, { status: 'error', outputs: {}, exported: {}, failureKind: 'infrastructure', reason });
   }
   const run = classify(ctx, step, result);
   if (run.failureKind === 'timeout') systemLog(ctx, step.index, `step ${run.reason}`);
@@ -63,10 +76,23 @@ export async function runStep(ctx: AttemptContext, state: ScopeState, step: Plan
       await readStepFiles(ctx, step, files, run);
     } catch (err) {
       const reason = maskText(`cannot read the step's output files: ${toGantryError(err).message}`, ctx.secretValues);
-      return reportFinished(ctx, step, started, { status: 'error', outputs: {}, exported: {}, failureKind: 'infrastructure', reason });
+      return reportStepFinished(ctx, step, started, { status: 'error', outputs: {}, exported: {}, failureKind: 'infrastructure', reason });
     }
   }
-  return reportFinished(ctx, step, started, run, result.exitCode ?? undefined);
+  return reportStepFinished(ctx, step, started, run, result.exitCode ?? undefined);
+}
+
+function shellFor(workspace: Workspace, shell: string[] | undefined): readonly string[] {
+  const isDefault = shell === undefined || (shell.length === DEFAULT_SHELL.length && shell.every((word, i) => word === DEFAULT_SHELL[i]));
+  if (!isDefault) return shell;
+  return workspace.guest ? CONTAINER_DEFAULT_SHELL : DEFAULT_SHELL;
+}
+
+/** A host path inside the workspace as the step's processes see it. */
+function guestPath(workspace: Workspace, hostPath: string): string {
+  if (!workspace.guest) return hostPath;
+  const rel = relative(workspace.dir, hostPath);
+  return rel === '' ? workspace.guest.dir : posix.join(workspace.guest.dir, ...rel.split(sep));
 }
 
 function classify(ctx: AttemptContext, step: PlanStep, result: ExecResult): StepRun {
@@ -93,21 +119,6 @@ async function readStepFiles(ctx: AttemptContext, step: PlanStep, files: { outpu
   for (const problem of exported.problems) systemLog(ctx, step.index, maskText(`$GANTRY_ENV ${problem}`, ctx.secretValues));
   run.outputs = outputs.values;
   run.exported = exported.values;
-}
-
-function reportFinished(ctx: AttemptContext, step: PlanStep, started: number, run: StepRun, exitCode?: number): StepRun {
-  const clock = ctx.options.clock ?? systemClock;
-  ctx.input.report({
-    type: 'step:finished',
-    job: ctx.job.id,
-    step: step.index,
-    name: step.name,
-    status: run.status as Status,
-    durationMs: Math.max(0, clock.monotonic() - started),
-    ...(exitCode !== undefined ? { exitCode } : {}),
-    ...(run.reason !== undefined ? { reason: run.reason } : {}),
-  });
-  return run;
 }
 
 class WorkingDirectoryError extends Error {}

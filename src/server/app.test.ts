@@ -129,3 +129,17 @@ test('pretty logs are readable lines, not JSON', async () => {
   assert.match(logs.text(), /INFO.*gantry server started/);
   assert.throws(() => JSON.parse(logs.text().split('\n')[0]!));
 });
+
+test('a tcp:// container engine without TLS starts with a warning that says so; a cert dir with a unix socket refuses to start', async () => {
+  const logs = sink();
+  // Port 1: nothing answers, so removing leftovers fails too (a warning, not a refusal to start).
+  const server = await startServer(config({ GANTRY_DATA_DIR: tempDir(), GANTRY_DOCKER_HOST: 'tcp://127.0.0.1:1' }), { announce: () => {}, logDestination: logs.stream });
+  await server.stop('test');
+  const warnings = logs.text().trim().split('\n').map((line) => JSON.parse(line) as { level: number; msg: string; dockerHost?: string }).filter((r) => r.level === 40);
+  assert.ok(warnings.some((w) => /plain HTTP/.test(w.msg) && w.dockerHost === 'tcp://127.0.0.1:1'), JSON.stringify(warnings));
+
+  await assert.rejects(
+    startServer(config({ GANTRY_DATA_DIR: tempDir(), GANTRY_DOCKER_HOST: 'unix:///run/podman/podman.sock', GANTRY_DOCKER_CERT_PATH: tempDir() }), { announce: () => {}, logDestination: sink().stream }),
+    (err: unknown) => err instanceof GantryError && /apply to tcp:\/\/ addresses/.test(err.message),
+  );
+});

@@ -1,21 +1,29 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream, Logger } from 'pino';
 import { createEmbeddedAgent, type EmbeddedAgent } from '../agent/index.js';
-import type { ServerConfig } from '../config/index.js';
+import { resolveDockerHost, type ServerConfig } from '../config/index.js';
 import { GantryError, systemClock, toGantryError, type Clock } from '../core/index.js';
-import { createRunService, type RunService } from '../engine/index.js';
+import { createAgentRegistry, createRunService, type RunService } from '../engine/index.js';
+import { dockerCertPathFromEnv, isPlainTcp, loadContainerRuntime, type ContainerRuntime } from '../runner/index.js';
 import type { Store } from '../store/index.js';
 import { createSqliteStore } from '../store/sqlite/index.js';
 import { createHttpApp } from './http/http-app.js';
+import { findWebRoot } from './http/routes/ui.js';
 import { createLiveHub, type LiveHub } from './live/index.js';
+import { startIdleMemory } from './idle-memory.js';
 import { createLogger } from './logger.js';
+import { createServerMetrics } from './metrics/index.js';
 import { createRepoMirrors, type RepoMirrors } from './repos/index.js';
 import { createRunFromEvent, type CreateRunFromEvent } from './runs/index.js';
 import { createCronScheduler, createPoller } from './schedule/index.js';
-import { createTokenAuthenticator, ensureAdminToken } from './tokens.js';
+import { startAgentGrpcServer, type AgentGrpcServer, type AgentTls } from './grpc/index.js';
+import { setUpAccounts } from './auth/index.js';
+import { createJobSecretsSource, loadKeyring, rotateSecretKey, SecretBox, sealStore, type RotationReport } from './secrets/index.js';
+import { BlobFiles, createLeaseStorage, startArtifactSweep, storageLimits } from './artifacts/index.js';
 
 /**
  * The composition root of `gantry server`: picks the store driver, wires authentication, the HTTP
@@ -66,6 +74,17 @@ function createDataDir(dir: string): void {
   }
 }
 
+/** TLS of the agent port when both files are set (docs/agents.md); a half-set pair is an error. */
+function agentTls(config: ServerConfig): AgentTls | undefined {
+  const { agentTlsCert: certFile, agentTlsKey: keyFile, agentTlsClientCa: clientCaFile } = config;
+  if (!certFile && !keyFile) {
+    if (clientCaFile) throw new GantryError('CONFIG_INVALID', 'agentTlsClientCa needs agentTlsCert and agentTlsKey');
+    return undefined;
+  }
+  if (!certFile || !keyFile) throw new GantryError('CONFIG_INVALID', 'the agent port needs both agentTlsCert and agentTlsKey for TLS');
+  return { certFile, keyFile, ...(clientCaFile ? { clientCaFile } : {}) };
+}
+
 /** Stop taking new work: no queued run starts and no job is leased any more. */
 async function stopTakingWork(runs: RunService): Promise<void> {
   runs.stopTakingWork();
@@ -83,12 +102,6 @@ async function drainRunningWork(runs: RunService, agent: EmbeddedAgent | undefin
   await runs.close();
 }
 
-function announceToken(announce: (line: string) => void, token: string): void {
-  announce('gantry: generated the admin API token (shown only this once; only its hash is stored):');
-  announce(`  ${token}`);
-  announce('  use it with `--token` or GANTRY_TOKEN; set GANTRY_ADMIN_TOKEN to choose your own instead');
-}
-
 async function listen(app: FastifyInstance, config: ServerConfig): Promise<string> {
   try {
     await app.listen({ host: config.listen.host, port: config.listen.port, listenTextResolver: (address) => `listening on ${address}` });
@@ -101,6 +114,48 @@ async function listen(app: FastifyInstance, config: ServerConfig): Promise<strin
   return urlOf(app);
 }
 
+/** The key that seals secrets (docs/secrets.md); a key file made now is worth a log line: back it up. */
+async function openSecretBox(config: ServerConfig, logger: Logger): Promise<SecretBox> {
+  const { keyring, source, generated } = await loadKeyring({ dataDir: config.dataDir, secretKey: config.secretKey });
+  if (generated) logger.warn({ keyFile: source }, 'generated the secret key file: back it up with the database, secrets cannot be read without it');
+  return new SecretBox(keyring);
+}
+
+/**
+ * Jobs with image: run on the configured Docker/Podman engine; without one they end in error saying
+ * how to configure it. What a crashed server's agent left there is removed first.
+ */
+async function openContainerRuntime(config: ServerConfig, agentId: string, logger: Logger): Promise<ContainerRuntime | undefined> {
+  const dockerHost = resolveDockerHost(config, process.env);
+  const dockerCertPath = config.dockerCertPath ?? dockerCertPathFromEnv(process.env);
+  if (dockerHost !== undefined && isPlainTcp(dockerHost, dockerCertPath)) {
+    logger.warn({ dockerHost }, 'the container engine is reached over plain HTTP: whoever can reach that port can run containers; set dockerCertPath (or DOCKER_TLS_VERIFY) for TLS');
+  }
+  const containers = await loadContainerRuntime({
+    dockerHost,
+    dockerCertPath,
+    privilegedImages: [...config.privilegedImages],
+    agentId,
+    tempRoot: join(config.dataDir, 'work'),
+    onLine: (line) => logger.info(line),
+  });
+  await containers?.removeLeftovers().catch((err: unknown) => logger.warn({ err }, 'could not remove leftover containers'));
+  return containers;
+}
+
+/** `gantry server rotate-secret-key`: offline, on the server's own store (docs/secrets.md). */
+export async function rotateServerSecretKey(config: ServerConfig): Promise<RotationReport> {
+  const file = join(config.dataDir, 'gantry.db');
+  // Never create an empty database (and a key for it) in a mistyped directory.
+  if (!existsSync(file)) throw new GantryError('CONFIG_INVALID', `no Gantry database at ${file}: pass the server's --data-dir or --config`);
+  const store = await createSqliteStore({ file });
+  try {
+    return await rotateSecretKey(store, { dataDir: config.dataDir, secretKey: config.secretKey });
+  } finally {
+    await store.close();
+  }
+}
+
 export async function startServer(config: ServerConfig, options: StartServerOptions = {}): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
   const announce = options.announce ?? ((line: string) => void process.stderr.write(`${line}\n`));
@@ -111,11 +166,35 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     ...(options.logDestination && { destination: options.logDestination }),
     ...(options.colorize !== undefined && { colorize: options.colorize }),
   });
+  const secretBox = await openSecretBox(config, logger);
   const file = join(config.dataDir, 'gantry.db');
-  const store = await (options.openStore ?? ((f, c) => createSqliteStore({ file: f, clock: c })))(file, clock);
+  const store = await sealStore(await (options.openStore ?? ((f, c) => createSqliteStore({ file: f, clock: c, synchronous: config.storeSync })))(file, clock), secretBox, (message) => logger.warn(message));
   const repos = createRepoMirrors({ dataDir: config.dataDir, clock });
   const live = createLiveHub();
-  const runService = createRunService({ store, clock, logger, leaseTtlMs: config.leaseTtl, onLogsStored: live.publishLogs, onRunChanged: live.publishRunChanged });
+  // Agents lease through the registry, so the API can list, pause and drain them.
+  const agents = createAgentRegistry({ clock });
+  const startedAt = clock.now();
+  // The queue source is read at scrape time, after runService exists.
+  const metrics = createServerMetrics({ runs: store.runs, queue: () => runService.queueStats(), liveSubscribers: () => live.subscriberCount() });
+  const runService = createRunService({
+    store,
+    clock,
+    logger,
+    leaseTtlMs: config.leaseTtl,
+    limits: { maxConcurrentRuns: config.maxConcurrentRuns ?? null, maxRunningJobs: config.maxConcurrentJobs ?? null },
+    // 0 turns a retention rule off (docs/runs.md).
+    retention: { maxAgeDays: config.retentionDays || null, keepPerProject: config.retentionRunsPerProject || null },
+    onLogsStored: (runId, jobId, lines) => {
+      live.publishLogs(runId, jobId, lines);
+      metrics.logLinesStored(lines.length);
+    },
+    onRunChanged: live.publishRunChanged,
+    observer: metrics.observer,
+    jobSecrets: createJobSecretsSource({ secrets: store.secrets, box: secretBox }),
+  });
+  // Caches and artifacts: archives under the data directory, reached by agents through their lease.
+  const blobFiles = new BlobFiles(config.dataDir);
+  const leaseStorage = createLeaseStorage({ store, files: blobFiles, limits: storageLimits(config), clock });
   const storeRun = createRunFromEvent({ store, repos, clock });
   const createRun: CreateRunFromEvent = async (...args) => {
     const result = await storeRun(...args);
@@ -129,14 +208,19 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   ];
   let agent: EmbeddedAgent | undefined;
   let app: FastifyInstance;
+  // What start-up opened so far, closed again (newest first) when a later step fails.
+  const opened: (() => Promise<unknown>)[] = [() => store.close()];
+  const failStart = async (err: unknown): Promise<never> => {
+    for (const close of opened.reverse()) await close().catch(() => undefined);
+    throw err;
+  };
   try {
-    const { generated } = await ensureAdminToken(store.tokens, config.adminToken);
-    if (generated) announceToken(announce, generated);
-    const authenticator = createTokenAuthenticator(store.tokens, () => clock.now(), (err) => logger.warn({ err }, 'could not record token use'));
+    const accounts = await setUpAccounts(store, config, clock, logger, announce);
     app = await createHttpApp({
       store,
       logger,
-      authenticators: [authenticator],
+      authenticators: accounts.authenticators,
+      accounts: accounts.routes,
       readiness: [
         { name: 'store', check: () => store.ping() },
         {
@@ -148,34 +232,66 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       ],
       runs: { repos, createRun },
       runControl: runService,
+      agents,
+      info: { embeddedAgent: config.embeddedAgent, startedAt, now: () => clock.now() },
+      projectFiles: repos,
+      secrets: secretBox,
       live: { hub: live },
+      metrics: { collector: metrics, token: config.metricsToken },
+      webRoot: findWebRoot(),
+      artifacts: blobFiles,
     });
   } catch (err) {
-    await store.close();
-    throw toGantryError(err, 'SERVER_START_FAILED');
+    return failStart(toGantryError(err, 'SERVER_START_FAILED'));
   }
+  opened.push(() => app.close());
   let url: string;
   try {
     url = await listen(app, config);
   } catch (err) {
-    await app.close();
-    await store.close();
-    throw err;
+    return failStart(err);
   }
+  let agentPort: AgentGrpcServer | undefined;
+  if (config.agentListen) {
+    try {
+      agentPort = await startAgentGrpcServer(config.agentListen, agentTls(config), {
+        port: agents.wrap(runService.agentPort), registry: agents, tokens: store.agentTokens, leaseTtlMs: config.leaseTtl, clock, logger, storage: leaseStorage,
+      });
+    } catch (err) {
+      return failStart(err);
+    }
+    opened.push(async () => agentPort?.stop());
+    announce(`agent port (gRPC) listening on ${agentPort.address}`);
+  }
+  let containers: ContainerRuntime | undefined;
   if (config.embeddedAgent) {
-    agent = createEmbeddedAgent({
-      port: runService.agentPort,
-      capacity: config.agentCapacity,
-      workRoot: join(config.dataDir, 'work'),
-      checkout: (spec, dir, signal) => repos.checkout({ id: spec.projectId, repoUrl: spec.repoUrl }, spec.sha, dir, { signal }),
-      onError: (err, context) => logger.warn({ err, context }, 'embedded agent'),
-    });
+    try {
+      const agentId = `embedded@${hostname()}`;
+      containers = await openContainerRuntime(config, agentId, logger);
+      const jobContainers = containers ? { containers: containers.containers, imageBuilder: containers.imageBuilder } : {};
+      agent = createEmbeddedAgent({
+        agentId,
+        port: agents.wrap(runService.agentPort),
+        capacity: config.agentCapacity,
+        workRoot: join(config.dataDir, 'work'),
+        checkout: (spec, dir, signal) => repos.checkout({ id: spec.projectId, repoUrl: spec.repoUrl }, spec.sha, dir, { signal }),
+        onError: (err, context) => logger.warn({ err, context }, 'embedded agent'),
+        runtime: (lease) => ({ ...jobContainers, storage: () => leaseStorage(lease) }),
+      });
+      agents.register({ id: agent.agentId, name: 'embedded', kind: 'embedded', capacity: config.agentCapacity });
+    } catch (err) {
+      // A bad engine address or certificate directory (CONFIG_INVALID): nothing may stay open.
+      await containers?.close().catch(() => undefined);
+      return failStart(err);
+    }
   }
   await runService.start();
+  const artifactSweep = startArtifactSweep({ store, files: blobFiles, clock, logger });
+  const idleMemory = startIdleMemory({ busy: () => runService.activeRuns().length > 0 });
   agent?.start();
   for (const trigger of timedTriggers) trigger.start();
   announce(`gantry server listening on ${url}`);
-  logger.info({ url, dataDir: config.dataDir, embeddedAgent: config.embeddedAgent }, 'gantry server started');
+  logger.info({ url, dataDir: config.dataDir, embeddedAgent: config.embeddedAgent, storeSync: config.storeSync }, 'gantry server started');
 
   let stopping: Promise<void> | undefined;
   const stop = (reason: string) => (stopping ??= stopAll(reason));
@@ -184,7 +300,8 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     const failures: unknown[] = [];
     const drain = () => drainRunningWork(runService, agent, config.shutdownGrace, reason, logger);
     const stopTriggers = () => Promise.all(timedTriggers.map((t) => t.stop()));
-    for (const step of [() => app.close(), stopTriggers, () => stopTakingWork(runService), drain, () => repos.close(), () => store.close()]) {
+    // The agent port closes after the drain: remote agents report on their jobs until then.
+    for (const step of [() => app.close(), stopTriggers, async () => artifactSweep.stop(), async () => idleMemory.stop(), () => stopTakingWork(runService), drain, async () => agentPort?.stop(), async () => containers?.close(), () => repos.close(), () => store.close()]) {
       try {
         await step();
       } catch (err) {

@@ -24,6 +24,10 @@ export const REDACT_PATHS = [
   '*.secret',
   'webhookSecret',
   '*.webhookSecret',
+  'secretKey',
+  '*.secretKey',
+  // Fastify never logs bodies; this keeps a secret's value out if a serializer ever starts to.
+  'req.body',
 ];
 
 /**

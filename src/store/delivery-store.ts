@@ -28,6 +28,8 @@ export interface Delivery {
   runId: number | null;
   /** How many times the same (projectId, forge, deliveryId) arrived again after the first. */
   redeliveries: number;
+  /** A replay (asked through the API) names the delivery it re-processed; null for what a forge sent. */
+  replayOf: number | null;
 }
 
 export interface NewDelivery {
@@ -40,6 +42,7 @@ export interface NewDelivery {
   outcome: DeliveryOutcome;
   reason?: string | null;
   runId?: number | null;
+  replayOf?: number | null;
 }
 
 /**

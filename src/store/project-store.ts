@@ -10,12 +10,21 @@ export interface ProjectSettings {
   maxConcurrentRuns: number | null;
   /** Higher runs first within a priority class. 0 = default. */
   priority: number;
+  /**
+   * Environments whose jobs (`environment:` in the pipeline) wait for a maintainer's approval before
+   * they are queued. A server-side setting: the repository cannot lift it.
+   */
+  protectedEnvironments: string[];
+  /** Anyone, even without an account, may read the project, its runs and logs (docs/auth.md). */
+  public: boolean;
 }
 
 export const DEFAULT_PROJECT_SETTINGS: Readonly<ProjectSettings> = Object.freeze({
   autoCancel: false,
   maxConcurrentRuns: null,
   priority: 0,
+  protectedEnvironments: [],
+  public: false,
 });
 
 export interface Project {
@@ -27,8 +36,8 @@ export interface Project {
   repoUrl: string;
   forge: ForgeKind;
   /**
-   * Stored AS GIVEN for now (plain text in the database file). Encryption at rest comes with the API
-   * issue; never log it and never return it from the API.
+   * The store keeps the string it is given. The server gives it sealed (AES-GCM, src/server/secrets:
+   * `withSealedWebhookSecrets`) and sees it plain; never log it and never return it from the API.
    */
   webhookSecret: string | null;
   defaultBranch: string;

@@ -137,6 +137,12 @@ export interface StepUpsert {
   finishedAt?: number | null;
 }
 
+/** One write of `RunStore.applyWrites`. */
+export type RunWrite =
+  | { kind: 'run'; runId: number; patch: RunPatch; ifStatus?: readonly Status[] }
+  | { kind: 'job'; upsert: JobUpsert }
+  | { kind: 'step'; upsert: StepUpsert };
+
 export interface PruneOptions {
   /** Delete final runs that finished before this epoch ms. */
   finishedBefore?: number;
@@ -165,8 +171,18 @@ export interface RunStore {
   list(projectId: number, filter?: RunFilter): Promise<RunPage>;
   /** Runs of every project in these statuses, oldest first (id asc) — for recovery and scheduling. */
   listByStatus(statuses: readonly Status[], options?: { limit?: number }): Promise<Run[]>;
+  /** How many runs of every project are in each status (one grouped query, for metrics); statuses with none are absent. */
+  countRunsByStatus(): Promise<Partial<Record<Status, number>>>;
   update(id: number, patch: RunPatch, options?: { ifStatus?: readonly Status[] }): Promise<Run | undefined>;
   upsertJob(input: JobUpsert): Promise<JobRecord>;
+  /**
+   * Group commit: applies `writes` in order in ONE transaction (one commit, one fsync), each with the
+   * semantics of `update`/`upsertJob`/`upsertStep`. A write that fails (STORE_INVALID, STORE_NOT_FOUND…)
+   * is rolled back alone and reported in its slot of the answer (undefined = applied); the others
+   * still apply. Resolves once all of them are durable; rejects only when the transaction itself
+   * failed (nothing applied).
+   */
+  applyWrites(writes: readonly RunWrite[]): Promise<(Error | undefined)[]>;
   getJob(runId: number, jobId: string): Promise<JobRecord | undefined>;
   /** In insertion order (the order the engine first recorded them). */
   listJobs(runId: number): Promise<JobRecord[]>;

@@ -1,9 +1,15 @@
+import type { AgentTokenStore } from './agent-token-store.js';
+import type { ArtifactStore, CacheStore } from './artifact-store.js';
+import type { ApprovalStore } from './approval-store.js';
 import type { DeliveryStore } from './delivery-store.js';
 import type { LogStore } from './log-store.js';
 import type { ProjectStore } from './project-store.js';
 import type { RunStore } from './run-store.js';
+import type { SecretStore } from './secret-store.js';
 import type { StateStore } from './state-store.js';
 import type { TokenStore } from './token-store.js';
+import type { MemberStore, UserStore } from './user-store.js';
+import type { RefreshTokenStore } from './refresh-token-store.js';
 
 /**
  * The whole store, as a composition root gets it from a driver (`createSqliteStore`, later a
@@ -21,6 +27,14 @@ export interface Store {
   readonly logs: LogStore;
   readonly tokens: TokenStore;
   readonly state: StateStore;
+  readonly users: UserStore;
+  readonly members: MemberStore;
+  readonly refreshTokens: RefreshTokenStore;
+  readonly approvals: ApprovalStore;
+  readonly secrets: SecretStore;
+  readonly agentTokens: AgentTokenStore;
+  readonly artifacts: ArtifactStore;
+  readonly caches: CacheStore;
   /** Resolves when the database answers a trivial query (for /readyz); else `STORE_UNAVAILABLE`. */
   ping(): Promise<void>;
   /** Closes the database. Idempotent. Calls after close reject with `STORE_UNAVAILABLE`. */

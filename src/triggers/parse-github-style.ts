@@ -93,6 +93,7 @@ export function parseGithubStylePullRequest(body: unknown, ctx: GithubStyleConte
   const repoName = nonEmpty(obj(payload.repository)?.full_name);
   if (repoName !== undefined) event.repository = repoName;
   const number = pr.number ?? payload.number;
+  if (typeof number === 'number') event.pullRequest = number;
   const ref = typeof number === 'number' ? `refs/pull/${number}/head` : `refs/heads/${headRef}`;
   const before = str(payload.before);
   const cloneUrl = nonEmpty(headRepo?.clone_url);

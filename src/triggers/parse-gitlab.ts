@@ -78,6 +78,7 @@ function parseMergeRequest(body: unknown, deliveryId: string, forgeEvent: string
   const repoName = nonEmpty(obj(attrs.target)?.path_with_namespace) ?? nonEmpty(obj(payload?.project)?.path_with_namespace);
   if (repoName !== undefined) event.repository = repoName;
   const iid = attrs.iid;
+  if (typeof iid === 'number') event.pullRequest = iid;
   const ref = typeof iid === 'number' ? `refs/merge-requests/${iid}/head` : `refs/heads/${source}`;
   const cloneUrl = nonEmpty(obj(attrs.source)?.git_http_url);
   return {

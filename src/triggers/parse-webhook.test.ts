@@ -80,6 +80,7 @@ test('github pull_request opened / synchronize → pull_request; closed, labeled
   assert.equal(opened.event.baseBranch, 'master');
   assert.equal(opened.event.fromFork, false);
   assert.equal(opened.ref, 'refs/pull/2/head');
+  assert.equal(opened.event.pullRequest, 2, 'the number scopes the request\'s cache');
   assert.equal(opened.event.sha, opened.after);
 
   const sync = asEvent(parseWebhook('github', gh('pull_request'), github('pull_request', (e) => e.action === 'synchronize')));
@@ -145,6 +146,7 @@ test('gitea pull_request opened, and synchronized from a fork', () => {
     sha: '4f2a9c1e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a39',
     fromFork: false,
     repository: 'alice/webapp',
+    pullRequest: 5,
   });
   assert.equal(opened.ref, 'refs/pull/5/head');
 
@@ -209,6 +211,7 @@ test('gitlab Merge Request Hook: open/reopen/update-with-commits build; other ac
     message: 'fixed readme',
     author: 'GitLab dev user <gitlabdev@dv6700.(none)>',
     repository: 'awesome_space/awesome_project',
+    pullRequest: 1,
   });
   assert.equal(opened.ref, 'refs/merge-requests/1/head');
 

@@ -25,7 +25,7 @@ test('Ctrl-C cancels the run: exit 130, every step process gone, always() cleanu
   const r = await runGantry(['exec'], {
     cwd: dir,
     onSpawn: (child) => {
-      void waitFor(() => existsSync(join(dir, 'ready')) || undefined, 10_000, 'step ready').then(() => child.kill('SIGINT'));
+      void waitFor(() => existsSync(join(dir, 'ready')) || undefined, 30_000, 'step ready').then(() => child.kill('SIGINT'));
     },
   });
   assert.equal(r.code, 130, r.stdout + r.stderr);
@@ -57,7 +57,7 @@ jobs:
   const r = await runGantry(['exec'], {
     cwd: dir,
     onSpawn: (child) => {
-      void waitFor(() => existsSync(join(dir, 'ready')) || undefined, 10_000, 'step ready').then(async () => {
+      void waitFor(() => existsSync(join(dir, 'ready')) || undefined, 30_000, 'step ready').then(async () => {
         sentAt = Date.now();
         child.kill('SIGINT');
         await new Promise((r) => setTimeout(r, 150));

@@ -17,12 +17,13 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `gantry ARGS` to completion (30 s at most) with a clean environment plus `env`. */
-export function runGantry(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+/** Runs `gantry ARGS` to completion (30 s at most) with a clean environment plus `env`; `input` is written to its stdin. */
+export function runGantry(args: string[], env: Record<string, string> = {}, input?: string): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [GANTRY_BIN, ...args], { env: cleanEnv(env), timeout: 30_000 }, (err, stdout, stderr) => {
+    const child = execFile(process.execPath, [GANTRY_BIN, ...args], { env: cleanEnv(env), timeout: 30_000 }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
     });
+    if (input !== undefined) child.stdin?.end(input);
   });
 }
 
@@ -65,4 +66,31 @@ export function startServerProcess(dataDir: string, options: { env?: Record<stri
       });
     });
   });
+}
+
+export interface ApiAnswer {
+  status: number;
+  json: unknown;
+}
+
+/** `fetch` of `URL/api/v1PATH` with the token; a JSON body when `body` is given. */
+export function serverApi(url: string, token: string): (method: string, path: string, body?: unknown) => Promise<ApiAnswer> {
+  return async (method, path, body) => {
+    const response = await fetch(`${url}/api/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: response.status, json: await response.json().catch(() => undefined) };
+  };
+}
+
+/** Sends `signal` to the server process and resolves with its exit code (null: killed by a signal). */
+export function signalServer(child: ChildProcess, signal: NodeJS.Signals): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
+    else child.once('exit', (code) => resolve(code));
+  });
+  child.kill(signal);
+  return exited;
 }

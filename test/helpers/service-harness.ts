@@ -28,7 +28,9 @@ export async function harness(t: TestContext, options: { capacity?: number; leas
     rmSync(work, { recursive: true, force: true });
   });
   const start = async (store: Store = temp.store) => {
-    const service = createRunService({ store, leaseTtlMs: options.leaseTtlMs ?? 1000, pollIntervalMs: 50 });
+    // A long lease by default: the embedded agent heartbeats at most 1 s apart whatever the TTL, and on
+    // a loaded CI machine a short lease can lapse and requeue a job under the test's feet.
+    const service = createRunService({ store, leaseTtlMs: options.leaseTtlMs ?? 10_000, pollIntervalMs: 50 });
     const agent = createEmbeddedAgent({
       port: service.agentPort,
       capacity: options.capacity ?? 2,

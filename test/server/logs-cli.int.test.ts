@@ -78,3 +78,28 @@ test('gantry logs -f follows a running job live and prints every line once; with
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /no job "nope"/);
 });
+
+test('gantry trigger --follow shows the run live as gantry exec does and exits with its result', async () => {
+  const follow = await gantry(['trigger', 'chatty', '--event', 'api', '--follow', '--no-color']);
+  assert.equal(follow.code, 1, `the run failed (job after exits 3):\n${follow.stderr}`);
+  const out = follow.stdout;
+  assert.deepEqual(echoed(out.split('\n').map((l) => l.replace(/^\[talk\]\s*/, '')).join('\n')), LINES, out);
+  assert.match(out, /\[after\].*done/);
+  const lastLine = out.lastIndexOf('line 20');
+  const talkDone = out.search(/\[talk\].*(success|✓)/);
+  assert.ok(lastLine >= 0 && talkDone > lastLine, `talk's last line comes before it is marked done:\n${out}`);
+  assert.ok(out.indexOf('[after]') > lastLine, 'after starts once talk ended');
+
+  const json = await gantry(['trigger', 'chatty', '--event', 'api', '--follow', '--json']);
+  assert.equal(json.code, 1, json.stderr);
+  const events = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; job?: string; line?: string; stream?: string; seq: number; status?: string });
+  assert.equal(events[0]?.type, 'run:started');
+  assert.equal(events.at(-2)?.type, 'run:finished');
+  assert.equal(events.at(-2)?.status, 'failure');
+  assert.equal(events.at(-1)?.type, 'run:result');
+  assert.deepEqual(events.filter((e) => e.type === 'log' && e.job === 'talk' && e.stream !== 'system').map((e) => e.line), LINES, 'every line once, in order');
+  assert.deepEqual(events.slice(0, -1).map((e) => e.seq), events.slice(0, -1).map((_, i) => i + 1));
+  const order = events.filter((e) => e.job === 'talk').map((e) => e.type);
+  assert.equal(order.at(-1), 'job:finished');
+  assert.ok(order.lastIndexOf('log') < order.indexOf('step:finished'), order.join(','));
+});

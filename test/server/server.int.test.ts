@@ -65,10 +65,10 @@ test('a duplicate or invalid project is a clear error', async () => {
 test('a wrong or missing token: clear error, hint and exit code 2', async () => {
   const wrong = await gantry(['project', 'list', '--server', url, '--token', 'gantry_wrong']);
   assert.equal(wrong.code, 2);
-  assert.match(wrong.stderr, /^gantry: error AUTH_INVALID_TOKEN: the API token is not valid\n {2}hint: the token is not known to http:/);
-  const missing = await gantry(['project', 'list', '--server', url]);
+  assert.match(wrong.stderr, /^gantry: error AUTH_INVALID_TOKEN: the token is not valid \(unknown, expired, revoked, or its user was removed\)\n {2}hint: the token is not known to http:/);
+  const missing = await gantry(['project', 'add', 'needs-admin', '--repo', '/srv/x.git', '--server', url]);
   assert.equal(missing.code, 2);
-  assert.match(missing.stderr, /AUTH_REQUIRED[\s\S]*hint: pass --token TOKEN or set GANTRY_TOKEN/);
+  assert.match(missing.stderr, /AUTH_REQUIRED[\s\S]*hint: log in with `gantry login http:[^`]+`, or pass --token TOKEN \/ set GANTRY_TOKEN/);
 });
 
 test('an unreachable server: clear error and exit code 4', async () => {
@@ -103,7 +103,9 @@ test('SIGTERM: exit 0, and the database opens with the project in it', async () 
   try {
     const project = await store.projects.getByName('demo');
     assert.equal(project?.repoUrl, 'git@github.com:acme/demo.git');
-    assert.equal(project?.webhookSecret, 'hook-secret');
+    // Sealed at rest (docs/secrets.md): the database holds ciphertext, not the secret.
+    assert.match(project?.webhookSecret ?? '', /^gsk1:/);
+    assert.ok(!project?.webhookSecret?.includes('hook-secret'));
   } finally {
     await store.close();
   }

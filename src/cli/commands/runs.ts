@@ -1,4 +1,4 @@
-import type { JobView, RunDetailView, RunView, StatusName, TriggerRunRequest } from '../../api-client/index.js';
+import type { EventKindName, JobView, RunDetailView, RunView, StatusName, TriggerRunRequest } from '../../api-client/index.js';
 import { GantryError } from '../../core/index.js';
 import { EXIT } from '../exit-codes.js';
 import { parseKeyValues } from '../key-values.js';
@@ -7,7 +7,7 @@ import { formatTable } from '../render/table.js';
 
 /** `gantry runs`, `gantry run show`, `gantry trigger`: runs on a server, through the API client. */
 
-function positiveInt(flag: string, value: string | undefined): number | undefined {
+export function positiveInt(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value) || Number(value) < 1) throw new GantryError('CONFIG_INVALID', `${flag} "${value}": expected a whole number ≥ 1`);
   return Number(value);
@@ -26,25 +26,37 @@ const refOf = (run: RunView): string => run.tag ?? (run.baseBranch ? `${run.bran
 export interface RunsFlags extends ClientFlags {
   status?: string;
   branch?: string;
+  event?: EventKindName;
   limit?: string;
+  /** Cursor: runs numbered below this (the `nextCursor` of the previous page). */
+  before?: string;
   json?: boolean;
 }
 
 export async function runsCommand(project: string, flags: RunsFlags): Promise<number> {
   const { call } = connect(flags);
   const limit = positiveInt('--limit', flags.limit);
+  const before = positiveInt('--before', flags.before);
   const status = flags.status === undefined ? undefined : (flags.status.split(',').map((s) => s.trim()) as StatusName[]);
   const page = await call((api) =>
-    api.runs.list(project, { ...(status && { status }), ...(flags.branch !== undefined && { branch: flags.branch }), ...(limit !== undefined && { limit }) }),
+    api.runs.list(project, {
+      ...(status && { status }),
+      ...(flags.branch !== undefined && { branch: flags.branch }),
+      ...(flags.event !== undefined && { event: flags.event }),
+      ...(limit !== undefined && { limit }),
+      ...(before !== undefined && { before }),
+    }),
   );
+  const filtered = status || flags.branch || flags.event || before;
   if (flags.json) process.stdout.write(JSON.stringify(page.runs, null, 2) + '\n');
-  else if (page.runs.length === 0) process.stdout.write(`no runs of ${project} yet${status || flags.branch ? ' matching the filters' : ': push, or start one with `gantry trigger ' + project + '`'}\n`);
+  else if (page.runs.length === 0) process.stdout.write(`no runs of ${project} yet${filtered ? ' matching the filters' : ': push, or start one with `gantry trigger ' + project + '`'}\n`);
   else {
     const rows = [['#', 'STATUS', 'EVENT', 'REF', 'COMMIT', 'CREATED', 'TOOK', 'MESSAGE']];
     for (const r of page.runs) {
       rows.push([String(r.number), r.status, r.event, refOf(r), r.sha.slice(0, 8), r.createdAt.replace('T', ' ').slice(0, 19), duration(r.durationMs), (r.message ?? '').split('\n')[0]!.slice(0, 60)]);
     }
     process.stdout.write(formatTable(rows));
+    if (page.nextCursor !== null) process.stdout.write(`more: gantry runs ${project} --before ${page.nextCursor}\n`);
   }
   return EXIT.ok;
 }
@@ -83,6 +95,9 @@ export interface TriggerFlags extends ClientFlags {
   input?: string[];
   event?: 'manual' | 'api';
   json?: boolean;
+  /** Show the run live (as `gantry exec` does) and exit with its result. */
+  follow?: boolean;
+  color?: boolean;
 }
 
 export async function triggerCommand(project: string, flags: TriggerFlags): Promise<number> {
@@ -93,6 +108,7 @@ export async function triggerCommand(project: string, flags: TriggerFlags): Prom
   if (flags.input && flags.input.length > 0) request.inputs = parseKeyValues('--input', flags.input);
   const { call, server } = connect(flags);
   const run = await call((api) => api.runs.trigger(project, request));
+  if (flags.follow) return (await import('./trigger-follow.js')).followTriggered(project, run, flags, call);
   if (flags.json) process.stdout.write(JSON.stringify(run, null, 2) + '\n');
   else {
     process.stdout.write(`started run #${run.number} of ${project} (${run.event}, ${refOf(run)} @ ${run.sha.slice(0, 12)}): ${run.status}\n`);

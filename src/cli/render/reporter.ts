@@ -51,3 +51,4 @@ export function createLineReporter(write: Write, style: Style): Reporter {
     },
   };
 }
+

@@ -1,46 +1,12 @@
-import { GantryError, type Clock } from '../../core/index.js';
-import type { JobResultSummary, Plan, PlanJob } from '../../pipeline/index.js';
-import type { LogLine, LogStore } from '../../store/index.js';
-import type { AgentLogLine, AgentPort, AppendAnswer, CheckoutSpec, HeartbeatAnswer, Lease, LeaseRequest, StepReport } from '../agent-port.js';
+import { GantryError } from '../../core/index.js';
+import type { LogLine } from '../../store/index.js';
+import type { AgentLogLine, AgentPort, AppendAnswer, HeartbeatAnswer, Lease, LeaseRequest, StepReport } from '../agent-port.js';
 import type { JobOutcome } from '../executor.js';
+import { canceledOutcome, sanitize } from './job-outcomes.js';
 import { pickNext, type QueueCandidate, type RunningCounts } from './pick-next.js';
+import type { JobQueueOptions, QueuedJob } from './queued-job.js';
 
-/** One attempt of one job, as the run service hands it to the queue. */
-export interface QueuedJob {
-  runId: number;
-  projectId: number;
-  plan: Plan;
-  job: PlanJob;
-  attempt: number;
-  needs: Record<string, JobResultSummary>;
-  checkout?: CheckoutSpec;
-  /** Highest log seq stored for the job so far. */
-  logSeq: number;
-  priorityClass: number;
-  projectPriority: number;
-  rank: number;
-  hooks: QueuedJobHooks;
-}
-
-export interface QueuedJobHooks {
-  /** The job left the queue for an agent. */
-  onLeased(agentId: string): void;
-  /** Why it still waits (changed since last time). */
-  onReason(reason: string): void;
-  /** A step event from the agent holding the lease. */
-  onStep(event: StepReport): void;
-}
-
-export interface JobQueueOptions {
-  logs: LogStore;
-  clock: Clock;
-  leaseTtlMs: number;
-  agingStepMs: number;
-  /** Most jobs leased at once over all agents; null = only the agents' capacity limits it. */
-  globalJobLimit?: number | null;
-  /** Told after each batch is durable, before the agent's ack (see RunServiceOptions.onLogsStored). */
-  onLogsStored?: (runId: number, jobId: string, lines: readonly LogLine[]) => void;
-}
+export type { JobQueueOptions, QueuedJob, QueuedJobHooks } from './queued-job.js';
 
 interface Entry extends QueueCandidate {
   item: QueuedJob;
@@ -50,6 +16,8 @@ interface Entry extends QueueCandidate {
   expiresAt: number;
   timer: NodeJS.Timeout | undefined;
   cancel: boolean;
+  /** The holder reported a step or a log line: the lease can no longer be released. */
+  started: boolean;
   logSeq: number;
   logChain: Promise<unknown>;
   reason: string | undefined;
@@ -90,7 +58,7 @@ export class JobQueue implements AgentPort {
       const entry: Entry = {
         key: leaseId, projectId: item.projectId, priorityClass: item.priorityClass, projectPriority: item.projectPriority,
         enqueuedAt: this.#options.clock.now(), runOrder: item.runId, rank: item.rank, seq: ++this.#seq, labels: item.job.runsOn,
-        item, epoch: item.attempt, state: 'ready', agentId: undefined, expiresAt: 0, timer: undefined, cancel: false,
+        item, epoch: item.attempt, state: 'ready', agentId: undefined, expiresAt: 0, timer: undefined, cancel: false, started: false,
         logSeq: item.logSeq, logChain: Promise.resolve(), reason: undefined, resolve,
       };
       const onAbort = () => this.#onAbort(entry, signal);
@@ -135,10 +103,11 @@ export class JobQueue implements AgentPort {
 
   async reportStep(leaseId: string, epoch: number, event: StepReport): Promise<void> {
     const entry = this.#held(leaseId, epoch);
+    entry.started = true;
     if (event.type !== 'step:started' && event.type !== 'step:finished') {
       throw new GantryError('API_INVALID_REQUEST', `reportStep takes step:started/step:finished events, not ${String((event as { type: unknown }).type)}`);
     }
-    entry.item.hooks.onStep({ ...event, job: entry.item.job.id });
+    await entry.item.hooks.onStep({ ...event, job: entry.item.job.id });
   }
 
   appendLogs(leaseId: string, epoch: number, lines: readonly AgentLogLine[]): Promise<AppendAnswer> {
@@ -148,6 +117,7 @@ export class JobQueue implements AgentPort {
     } catch (err) {
       return Promise.reject(err);
     }
+    entry.started = true;
     const write = entry.logChain.then(() => this.#append(entry, lines));
     entry.logChain = write.catch(() => undefined);
     return write;
@@ -159,6 +129,21 @@ export class JobQueue implements AgentPort {
     this.#remove(entry);
     await entry.logChain;
     entry.resolve(sanitize(outcome, entry.item.job.id));
+    this.#changed();
+    await entry.item.hooks.onDone?.();
+  }
+
+  async release(leaseId: string, epoch: number): Promise<void> {
+    const entry = this.#held(leaseId, epoch);
+    if (entry.started) throw new GantryError('LEASE_STALE', `lease ${leaseId} epoch ${epoch} has started: it cannot be released, only ended with done`);
+    clearTimeout(entry.timer);
+    Object.assign(entry, { state: 'ready', agentId: undefined, timer: undefined, reason: undefined });
+    if (this.leased === 0) for (const resolve of this.#idle.splice(0)) resolve();
+    if (entry.cancel) {
+      // The engine aborted the job while it was leased: it ends now, as if nobody had taken it.
+      this.#remove(entry);
+      entry.resolve({ status: 'canceled', outputs: {}, reason: 'canceled before an agent started it' });
+    } else entry.item.hooks.onReleased();
     this.#changed();
   }
 
@@ -176,6 +161,13 @@ export class JobQueue implements AgentPort {
 
   get ready(): number {
     return this.#entries.size - this.leased;
+  }
+
+  /** Labels of the agents waiting for a job now or heard from within max(2 × lease ttl, 60 s). */
+  knownAgents(): (readonly string[])[] {
+    const forgetBefore = this.#options.clock.now() - Math.max(2 * this.#options.leaseTtlMs, 60_000);
+    const waiting = new Set(this.#waiters.map((w) => w.request.agentId));
+    return [...this.#agents].filter(([id, a]) => waiting.has(id) || a.lastSeen >= forgetBefore).map(([, a]) => a.labels);
   }
 
   /** Runs with a job an agent holds now. */
@@ -257,6 +249,7 @@ export class JobQueue implements AgentPort {
       leaseId: entry.key, epoch: entry.epoch, runId: item.runId, attempt: item.attempt,
       plan: { ...item.plan, jobs: [item.job] }, job: item.job, needs: item.needs,
       ...(item.checkout ? { checkout: item.checkout } : {}),
+      ...(item.secrets ? { secrets: item.secrets } : {}),
       logSeq: entry.logSeq, ttlMs: leaseTtlMs, expiresAt: entry.expiresAt,
     };
   }
@@ -340,9 +333,7 @@ export class JobQueue implements AgentPort {
   /** Recomputes why each ready job waits; tells the run service only about changes. */
   #refreshReasons(): void {
     const now = this.#options.clock.now();
-    const forgetBefore = now - Math.max(2 * this.#options.leaseTtlMs, 60_000);
-    const waiting = new Set(this.#waiters.map((w) => w.request.agentId));
-    const knownAgents = [...this.#agents].filter(([id, a]) => waiting.has(id) || a.lastSeen >= forgetBefore).map(([, a]) => a.labels);
+    const knownAgents = this.knownAgents();
     const ready = this.#readyEntries();
     const { reasons } = pickNext(ready, now, this.#running(), {
       agingStepMs: this.#options.agingStepMs,
@@ -356,25 +347,4 @@ export class JobQueue implements AgentPort {
       entry.item.hooks.onReason(reason);
     }
   }
-}
-
-function canceledOutcome(signal: AbortSignal): JobOutcome {
-  const reason: unknown = signal.reason;
-  return { status: 'canceled', outputs: {}, reason: typeof reason === 'string' ? reason : 'canceled before an agent took it' };
-}
-
-/** An outcome from an agent is outside input: keep only what the engine understands. */
-function sanitize(outcome: JobOutcome, jobId: string): JobOutcome {
-  const statuses = ['success', 'failure', 'canceled', 'error'];
-  if (!outcome || !statuses.includes(outcome.status)) {
-    return { status: 'error', failureKind: 'infrastructure', outputs: {}, reason: `the agent reported an invalid outcome for '${jobId}'` };
-  }
-  const outputs: Record<string, string> = {};
-  for (const [k, v] of Object.entries(outcome.outputs ?? {})) outputs[k] = String(v);
-  return {
-    status: outcome.status,
-    outputs,
-    ...(outcome.failureKind ? { failureKind: outcome.failureKind } : {}),
-    ...(outcome.reason !== undefined ? { reason: String(outcome.reason) } : {}),
-  };
 }

@@ -1,23 +1,18 @@
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import { GantryError } from '../../core/index.js';
-import { compilePipeline, loadPipeline, type Plan } from '../../pipeline/index.js';
+import type { Plan } from '../../pipeline/index.js';
 import { openTempSqliteStore } from '../../store/sqlite/index.js';
 import type { Lease } from '../agent-port.js';
 import { createRunService } from '../run-service.js';
+import { compilePlan } from '../../../test/helpers/compile-plan.js';
 
 /*
  * The agent protocol driven by hand, the way a misbehaving or vanished agent would, against the
  * real run service on a real SQLite store: fencing by epoch, lapsed leases, log sequence gaps.
  */
 
-function compile(yaml: string): Plan {
-  const loaded = loadPipeline(yaml, '.gantry.yml');
-  assert.ok(loaded.loaded, JSON.stringify(loaded.diagnostics));
-  const compiled = compilePipeline(loaded.loaded, { name: 'push', branch: 'main', sha: 'd'.repeat(40) });
-  assert.ok(compiled.plan, JSON.stringify(compiled.diagnostics));
-  return compiled.plan;
-}
+const compile = (yaml: string): Plan => compilePlan(yaml, { sha: 'd'.repeat(40) });
 
 const pipeline = (retry: string) => `version: 1
 on: { push: {} }
@@ -28,7 +23,7 @@ jobs:
     steps: [{ run: "true" }]
 `;
 
-async function setup(t: TestContext, yaml: string, leaseTtlMs = 300) {
+async function setup(t: TestContext, yaml: string, leaseTtlMs = 1000) {
   const temp = await openTempSqliteStore();
   const service = createRunService({ store: temp.store, leaseTtlMs, pollIntervalMs: 20 });
   t.after(async () => {
@@ -66,7 +61,7 @@ test('a lapsed lease requeues the job with the next epoch; the old holder is fen
   assert.equal(first.plan.jobs.length, 1, 'an agent sees only its job');
   await waitStatus(async () => (await h.store.runs.getJob(h.run.id, 'only'))?.status === 'running');
   await h.port.appendLogs(first.leaseId, 1, [{ seq: 1, step: 0, stream: 'stdout', line: 'from the first holder', ts: 1 }]);
-  // no heartbeat: the lease lapses after 300 ms and the job is queued again for attempt 2
+  // no heartbeat: the lease lapses after 1 s (time enough for the steps above on a loaded machine) and the job is queued again for attempt 2
   const second = await h.lease();
   assert.equal(second.leaseId, first.leaseId);
   assert.equal(second.epoch, 2);
@@ -104,12 +99,13 @@ test('a lapsed lease with no retry left ends the job `error` with "agent lost"',
 });
 
 test('heartbeats keep a lease; log appends are idempotent on seq and a gap is answered with the seq expected', async (t) => {
-  const h = await setup(t, pipeline(''), 300);
+  // A lease of 1.5 s beaten every 400 ms: a loaded machine's timers run late, but not by a second.
+  const h = await setup(t, pipeline(''), 1500);
   const lease = await h.lease();
   const line = (seq: number) => ({ seq, step: 0, stream: 'stdout' as const, line: `l${seq}`, ts: seq });
   for (let i = 0; i < 6; i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    await h.port.heartbeat(lease.leaseId, lease.epoch); // 600 ms > ttl: alive only thanks to heartbeats
+    await new Promise((r) => setTimeout(r, 400));
+    await h.port.heartbeat(lease.leaseId, lease.epoch); // 2.4 s > ttl: alive only thanks to heartbeats
   }
   assert.deepEqual(await h.port.appendLogs(lease.leaseId, lease.epoch, [line(1), line(2)]), { acceptedUpTo: 2 });
   assert.deepEqual(await h.port.appendLogs(lease.leaseId, lease.epoch, [line(4), line(5)]), { acceptedUpTo: 2 }, 'gap: 3 expected');

@@ -5,6 +5,7 @@ import type { DiagnosticSink } from './codes.js';
 import { stringifyEnv } from './env.js';
 import type { Combination } from './matrix.js';
 import { compileStep } from './steps.js';
+import { compileArtifacts, compileCache, compileImage, compileServices } from './containers.js';
 
 /** Defaults applied when neither the job nor `defaults:` says otherwise. */
 export const DEFAULT_TIMEOUT_MS = 60 * 60_000;
@@ -58,10 +59,10 @@ export function buildJob(instance: JobInstance, ctx: JobBuildContext): PlanJob {
     line: ctx.line(['jobs', key]),
   };
   if (instance.combination) job.matrix = { ...instance.combination };
-  if (spec.image !== undefined) job.image = spec.image;
-  if (spec.services !== undefined) job.services = spec.services;
-  if (spec.cache !== undefined) job.cache = spec.cache;
-  if (spec.artifacts !== undefined) job.artifacts = spec.artifacts;
+  if (spec.image !== undefined) Object.assign(job, compileImage(spec.image));
+  if (spec.services !== undefined) job.services = compileServices(spec.services);
+  if (spec.cache !== undefined) job.cache = compileCache(spec.cache);
+  if (spec.artifacts !== undefined) job.artifacts = compileArtifacts(spec.artifacts, instance.id);
   if (spec.environment !== undefined) job.environment = typeof spec.environment === 'string' ? spec.environment : spec.environment.name;
   return job;
 }
@@ -83,6 +84,7 @@ export function orderJob(j: PlanJob): PlanJob {
     steps: j.steps,
   });
   if (j.image !== undefined) out.image = j.image;
+  if (j.container !== undefined) out.container = j.container;
   if (j.services !== undefined) out.services = j.services;
   if (j.cache !== undefined) out.cache = j.cache;
   if (j.artifacts !== undefined) out.artifacts = j.artifacts;

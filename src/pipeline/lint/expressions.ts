@@ -20,6 +20,11 @@ interface Scope {
   job?: string;
   /** `run:` text: secrets used directly get a warning. */
   script?: boolean;
+  /**
+   * Evaluated by the server before any secret is decrypted, and shown to people (job name, `if`,
+   * environment, runs_on, image): `secrets` here is an error saying so.
+   */
+  noSecrets?: string;
 }
 
 const TOP_CONTEXTS = ['git', 'inputs', 'secrets', 'env'];
@@ -45,10 +50,17 @@ function checkJob(ctx: LintContext, name: string, job: Record<string, unknown>):
   const base = ['jobs', name];
   const axes = isRecord(job.matrix) ? matrixAxes(job.matrix) : undefined;
   const scope: Scope = { contexts: JOB_CONTEXTS, needs: new Set(needsOf(job).map((n) => n.name)), axes, job: name };
-  for (const key of ['name', 'image', 'environment', 'runs_on', 'env', 'services', 'cache', 'artifacts', 'working_directory']) {
-    walkStrings(ctx, job[key], [...base, key], scope);
-  }
-  checkCondition(ctx, job.if, [...base, 'if'], scope);
+  for (const key of ['env', 'services', 'working_directory']) walkStrings(ctx, job[key], [...base, key], scope);
+  // Cache keys and artifact names are stored and shown in plain text: no secrets.
+  for (const key of ['cache', 'artifacts']) walkStrings(ctx, job[key], [...base, key], { ...scope, noSecrets: `a job's ${key}` });
+  for (const key of ['name', 'environment', 'runs_on']) walkStrings(ctx, job[key], [...base, key], { ...scope, noSecrets: `a job's ${key}` });
+  // The image reference decides where the job runs and shows in the UI: no secrets. Its registry
+  // credentials are where secrets belong.
+  if (isRecord(job.image)) {
+    walkStrings(ctx, job.image.name, [...base, 'image', 'name'], { ...scope, noSecrets: "a job's image" });
+    walkStrings(ctx, job.image.credentials, [...base, 'image', 'credentials'], scope);
+  } else walkStrings(ctx, job.image, [...base, 'image'], { ...scope, noSecrets: "a job's image" });
+  checkCondition(ctx, job.if, [...base, 'if'], { ...scope, noSecrets: "a job's if" });
   const steps = asArray(job.steps);
   const ids: string[] = [];
   steps.forEach((step, i) => {
@@ -134,6 +146,10 @@ function checkReferences(ctx: LintContext, source: string, base: number, path: P
   const report = (offset: number, message: string, hint?: string): void =>
     ctx.report({ code: 'PIPELINE_UNKNOWN_REFERENCE', path, message, hint, at: { offset: base + offset } });
   for (const node of nodesOf(parsed.ast)) {
+    if (node.kind === 'context' && node.name === 'secrets' && scope.noSecrets !== undefined) {
+      report(node.offset, `secrets are not available in ${scope.noSecrets}: it is decided before any secret is decrypted`,
+        "test the secret in a step's if (steps see secrets), or use a non-secret input or variable here");
+    }
     if (node.kind === 'context' && node.name === 'secrets' && scope.script) {
       ctx.report({
         code: 'PIPELINE_SECRET_IN_SCRIPT',

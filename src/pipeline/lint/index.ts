@@ -9,6 +9,7 @@ import { checkExpressions } from './expressions.js';
 import { checkInputs } from './inputs.js';
 import { checkMatrix } from './matrix.js';
 import { checkNeeds } from './needs.js';
+import { checkServiceNames } from './service-names.js';
 import { checkSteps } from './steps.js';
 import { checkTriggers } from './triggers.js';
 import type { YamlPositions } from '../yaml-positions.js';
@@ -19,7 +20,7 @@ export { schemaProblems, type Issue } from './schema-issues.js';
 export { duplicateKeyProblems } from './duplicate-keys.js';
 export { matrixSize, MAX_MATRIX_JOBS } from './matrix.js';
 
-export const LINT_CHECKS: readonly LintCheck[] = [checkNeeds, checkSteps, checkDurations, checkTriggers, checkInputs, checkMatrix, checkExpressions];
+export const LINT_CHECKS: readonly LintCheck[] = [checkNeeds, checkSteps, checkDurations, checkTriggers, checkInputs, checkMatrix, checkExpressions, checkServiceNames];
 
 export function lintPipeline(root: unknown, positions: YamlPositions): Problem[] {
   const problems: Problem[] = [];

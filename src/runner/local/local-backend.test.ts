@@ -65,7 +65,8 @@ describe('LocalBackend.exec', () => {
     try {
       assert.equal(r.exitCode, 0);
       const elapsed = Date.now() - started;
-      assert.ok(elapsed < 2500, 'waited for the escaped process');
+      // Far below the escaped sleep's 30 s (a loaded machine is slow, not 20 s slow).
+      assert.ok(elapsed < 10_000, 'waited for the escaped process');
       assert.ok(elapsed >= 900, 'the pipes were abandoned only after the close wait');
     } finally {
       process.kill(pid!, 'SIGKILL');
@@ -74,10 +75,11 @@ describe('LocalBackend.exec', () => {
 
   it('on timeout kills the whole process group, grandchildren included', async () => {
     const started = Date.now();
-    const r = await sh('sleep 1000 & echo $!; sleep 1000', { timeoutMs: 300 });
+    // 1.5 s: long enough for a loaded machine's bash to print the grandchild's pid first.
+    const r = await sh('sleep 1000 & echo $!; sleep 1000', { timeoutMs: 1500 });
     assert.equal(r.timedOut, true);
     assert.equal(r.exitCode, null);
-    assert.ok(Date.now() - started < 3000);
+    assert.ok(Date.now() - started < 10_000);
     const [pid] = pidsOf(r.stdout);
     assert.ok(await waitGone(pid!, 500), `grandchild ${pid} survived the timeout`);
   });
@@ -102,16 +104,17 @@ describe('LocalBackend.exec', () => {
     const r = await result;
     assert.equal(r.canceled, true);
     assert.ok(pid > 0);
-    assert.ok(await waitGone(pid, 500), `grandchild ${pid} survived the cancel`);
+    assert.ok(await waitGone(pid, 2000), `grandchild ${pid} survived the cancel`);
   });
 
   it('sends SIGKILL after the grace period when TERM is ignored', async () => {
     const started = Date.now();
-    const r = await sh("trap '' TERM; sleep 1000 & echo $!; while :; do sleep 0.05; done", { timeoutMs: 100, killGraceMs: 300 });
+    // The timeout leaves bash time to set its trap even on a loaded machine (else TERM would end it).
+    const r = await sh("trap '' TERM; sleep 1000 & echo $!; while :; do sleep 0.05; done", { timeoutMs: 1500, killGraceMs: 300 });
     const elapsed = Date.now() - started;
     assert.equal(r.timedOut, true);
     assert.equal(r.signal, 'SIGKILL');
-    assert.ok(elapsed >= 380, `resolved after ${elapsed}ms, before the grace period ended`);
+    assert.ok(elapsed >= 1780, `resolved after ${elapsed}ms, before the grace period ended`);
     const [pid] = pidsOf(r.stdout);
     assert.ok(isGone(pid!) || (await waitGone(pid!, 500)));
   });
@@ -167,11 +170,5 @@ describe('LocalBackend workspaces', () => {
     await backend.cleanup(ws);
     assert.equal(existsSync(ws.tempDir), false);
     await backend.cleanup(ws); // twice is fine
-  });
-
-  it('refuses jobs with an image', async () => {
-    await assert.rejects(backend.prepare({ jobId: 'a', image: 'node:20' }), (err: unknown) => {
-      return err instanceof GantryError && err.code === 'RUNNER_UNSUPPORTED_STEP' && /docker backend/.test(err.message);
-    });
   });
 });

@@ -49,12 +49,6 @@ export class LocalBackend implements Backend {
   }
 
   async prepare(job: BackendJob): Promise<Workspace> {
-    if (job.image !== undefined) {
-      throw new GantryError(
-        'RUNNER_UNSUPPORTED_STEP',
-        `job "${job.jobId}" sets image "${job.image}", but the local backend runs steps on the host; containers need the docker backend (a later release)`,
-      );
-    }
     const label = `${++this.#jobs}-${job.jobId.replace(/[^A-Za-z0-9_.-]+/g, '-').slice(0, 40)}`;
     let tempDir: string | undefined;
     try {

@@ -1,6 +1,7 @@
 import type { RunEventInput } from '../../core/index.js';
 import type { JobResultSummary, Plan, PlanJob, PlanStep } from '../../pipeline/index.js';
-import { createJobRunner, type JobRunnerOptions } from '../job-runner.js';
+import { createJobRunner } from '../job-runner.js';
+import type { JobRunnerOptions } from '../job-types.js';
 import type { JobRunOutcome } from '../job-types.js';
 import { LocalBackend } from '../local/local-backend.js';
 

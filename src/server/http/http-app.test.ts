@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { openTempSqliteStore, type TempSqliteStore } from '../../store/sqlite/index.js';
 import type { Problem, ProjectView } from '../../api-client/index.js';
-import { createTokenAuthenticator, ensureAdminToken } from '../tokens.js';
+import { createTokenAuthenticator, ensureAdminToken } from '../auth/index.js';
 import { createHttpApp } from './http-app.js';
 
 const TOKEN = 'gantry_test-admin-token-0123456789';
@@ -75,14 +75,14 @@ describe('health', () => {
 
 describe('auth', () => {
   test('no token → 401 AUTH_REQUIRED with WWW-Authenticate', async () => {
-    const res = await app.inject({ url: '/api/v1/projects' });
+    const res = await app.inject({ method: 'POST', url: '/api/v1/projects', payload: {} });
     problem(res, 401, 'AUTH_REQUIRED');
     assert.equal(res.headers['www-authenticate'], 'Bearer');
   });
 
   test('wrong token → 401 AUTH_INVALID_TOKEN; malformed header → AUTH_REQUIRED', async () => {
-    problem(await app.inject({ url: '/api/v1/projects', headers: { authorization: 'Bearer gantry_nope' } }), 401, 'AUTH_INVALID_TOKEN');
-    problem(await app.inject({ url: '/api/v1/projects', headers: { authorization: `Basic ${TOKEN}` } }), 401, 'AUTH_REQUIRED');
+    problem(await app.inject({ method: 'POST', url: '/api/v1/projects', payload: {}, headers: { authorization: 'Bearer gantry_nope' } }), 401, 'AUTH_INVALID_TOKEN');
+    problem(await app.inject({ method: 'POST', url: '/api/v1/projects', payload: {}, headers: { authorization: `Basic ${TOKEN}` } }), 401, 'AUTH_REQUIRED');
   });
 
   test('auth is checked before the body is read', async () => {
@@ -91,8 +91,8 @@ describe('auth', () => {
   });
 
   test('the admin token is accepted, in any case of "Bearer"', async () => {
-    const res = await app.inject({ url: '/api/v1/projects', headers: { authorization: `bearer ${TOKEN}` } });
-    assert.equal(res.statusCode, 200);
+    problem(await app.inject({ url: '/api/v1/projects/nope' }), 401, 'AUTH_REQUIRED');
+    problem(await app.inject({ url: '/api/v1/projects/nope', headers: { authorization: `bearer ${TOKEN}` } }), 404, 'PROJECT_NOT_FOUND');
   });
 
   test('a route without a declared permission fails at start-up', async () => {
@@ -118,11 +118,15 @@ describe('auth', () => {
     const weak = await createHttpApp({
       store: temp2.store,
       logger: pino({ level: 'silent' }),
-      authenticators: [{ authenticate: async (credential) => (credential === 'reader' ? { kind: 'token', id: 'token:9', name: 'reader', roles: [] } : undefined) }],
+      authenticators: [{ authenticate: async (credential) => (credential === 'reader' ? { kind: 'token' as const, id: 'token:9', name: 'reader', userId: null, admin: false, scope: 'write' as const } : undefined) }],
       readiness: [],
     });
     try {
-      problem(await weak.inject({ url: '/api/v1/projects', headers: { authorization: 'Bearer reader' } }), 403, 'AUTH_FORBIDDEN');
+      problem(await weak.inject({ method: 'POST', url: '/api/v1/projects', headers: { authorization: 'Bearer reader' }, payload: {} }), 403, 'AUTH_FORBIDDEN');
+      // Listing is for every signed-in caller, filtered to the projects they may read.
+      await temp2.store.projects.create({ name: 'hidden', repoUrl: '/srv/hidden.git', forge: 'generic' });
+      const list = await weak.inject({ url: '/api/v1/projects', headers: { authorization: 'Bearer reader' } });
+      assert.deepEqual(list.json(), { projects: [] });
     } finally {
       await weak.close();
       await temp2.cleanup();
@@ -158,7 +162,7 @@ describe('projects', () => {
         hasSecret: true,
         defaultBranch: 'main',
         pollIntervalMs: 300_000,
-        settings: { autoCancel: true, maxConcurrentRuns: null, priority: 3 },
+        settings: { autoCancel: true, maxConcurrentRuns: null, priority: 3, protectedEnvironments: [], public: false },
         createdAt: '',
         updatedAt: '',
       },

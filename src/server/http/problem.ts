@@ -53,6 +53,8 @@ export function problemOf(err: GantryError, requestId?: string, status?: number)
 export function sendProblem(reply: FastifyReply, err: GantryError, status?: number): FastifyReply {
   const problem = problemOf(err, String(reply.request.id), status);
   if (err.code === 'AUTH_REQUIRED' || err.code === 'AUTH_INVALID_TOKEN') reply.header('www-authenticate', 'Bearer');
+  const retryAfter = err.details?.retryAfterSeconds;
+  if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
   // Serialized here, not by a route's response schema: a problem must never be filtered to `{}`.
   return reply.code(problem.status).type('application/problem+json').serializer(JSON.stringify).send(problem);
 }

@@ -33,6 +33,9 @@ export function repoUrlProblem(value: string): string | undefined {
 
 const BRANCH = /^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*\.lock$)(?!\/)(?!.*\/$)[A-Za-z0-9._/+-]{1,255}$/;
 
+/** Environment names as the pipeline writes them (`environment: production`). */
+const ENVIRONMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
 const pollInterval = z.union([z.string(), z.number(), z.null()]).transform((value, ctx) => {
   if (value === null) return null;
   const ms = parseDuration(value);
@@ -63,6 +66,9 @@ export const createProjectBody = z
         autoCancel: z.boolean().optional(),
         maxConcurrentRuns: z.number().int().min(1).max(10_000).nullable().optional(),
         priority: z.number().int().min(-100).max(100).optional(),
+        protectedEnvironments: z.array(z.string().regex(ENVIRONMENT_NAME, 'expected an environment name (letters, digits, "-", "_", ".")')).max(50).optional(),
+        /** Anyone may read it, without an account (docs/auth.md). */
+        public: z.boolean().optional(),
       })
       .strict()
       .optional(),
@@ -79,7 +85,7 @@ export const projectView = z.object({
   hasSecret: z.boolean(),
   defaultBranch: z.string(),
   pollIntervalMs: z.number().int().nullable(),
-  settings: z.object({ autoCancel: z.boolean(), maxConcurrentRuns: z.number().int().nullable(), priority: z.number().int() }),
+  settings: z.object({ autoCancel: z.boolean(), maxConcurrentRuns: z.number().int().nullable(), priority: z.number().int(), protectedEnvironments: z.array(z.string()), public: z.boolean() }),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -96,7 +102,7 @@ export function toProjectView(project: Project): ProjectView {
     hasSecret: project.webhookSecret !== null && project.webhookSecret !== '',
     defaultBranch: project.defaultBranch,
     pollIntervalMs: project.pollIntervalMs,
-    settings: { ...project.settings },
+    settings: { ...project.settings, protectedEnvironments: [...project.settings.protectedEnvironments] },
     createdAt: new Date(project.createdAt).toISOString(),
     updatedAt: new Date(project.updatedAt).toISOString(),
   };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Status } from '../../core/index.js';
 import { EVENT_NAMES, type Plan } from '../../pipeline/index.js';
-import type { JobRecord, Run, StepRecord } from '../../store/index.js';
+import type { JobApproval, JobRecord, Run, StepRecord } from '../../store/index.js';
 import type { JobView, RunDetailView, RunView, StepView } from '../../api-client/index.js';
 import { PROJECT_NAME } from './project-schemas.js';
 
@@ -90,7 +90,7 @@ const stepView = z.object({
   durationMs: z.number().int().nullable(),
 });
 
-const jobView = z.object({
+export const jobView = z.object({
   id: z.string(),
   name: z.string(),
   status,
@@ -103,6 +103,8 @@ const jobView = z.object({
   durationMs: z.number().int().nullable(),
   outputs: z.record(z.string(), z.string()),
   steps: z.array(stepView),
+  environment: z.string().nullable(),
+  approval: z.object({ decision: z.enum(['approved', 'rejected']), actor: z.string(), comment: z.string().nullable(), decidedAt: z.string() }).nullable(),
 });
 
 export const runListView = z.object({ runs: z.array(runView), nextCursor: z.number().int().nullable() });
@@ -155,7 +157,7 @@ function toStepView(step: StepRecord): StepView {
   };
 }
 
-export function toJobView(job: JobRecord, steps: readonly StepRecord[], plan: Plan | null): JobView {
+export function toJobView(job: JobRecord, steps: readonly StepRecord[], plan: Plan | null, approval?: JobApproval): JobView {
   const planned = plan?.jobs.find((j) => j.id === job.jobId);
   return {
     id: job.jobId,
@@ -170,6 +172,8 @@ export function toJobView(job: JobRecord, steps: readonly StepRecord[], plan: Pl
     durationMs: duration(job.startedAt, job.finishedAt),
     outputs: { ...job.outputs },
     steps: steps.map(toStepView),
+    environment: planned?.environment ?? null,
+    approval: approval ? { decision: approval.decision, actor: approval.actor, comment: approval.comment, decidedAt: new Date(approval.decidedAt).toISOString() } : null,
   };
 }
 

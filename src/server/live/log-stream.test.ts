@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, test } from 'node:test';
 import { SseParser } from '../../api-client/index.js';
 import type { LogLine } from '../../store/index.js';
-import { openTempSqliteStore, type TempSqliteStore } from '../../store/sqlite/index.js';
-import { createLiveHub, type LiveHub } from './live-hub.js';
+import type { TempSqliteStore } from '../../store/sqlite/index.js';
+import type { LiveHub } from './live-hub.js';
 import { LogStream, type SseSink } from './log-stream.js';
+import { logLine, openLogFixture } from '../../../test/helpers/log-fixture.js';
 
 // LogStream over a real SQLite store and the real hub; the sink is a string buffer whose
 // "socket backlog" the test controls (that is the only thing a real socket adds here).
@@ -14,18 +15,14 @@ let hub: LiveHub;
 let runId: number;
 
 beforeEach(async () => {
-  temp = await openTempSqliteStore();
-  hub = createLiveHub();
-  const project = await temp.store.projects.create({ name: 'p', repoUrl: '/srv/p.git', forge: 'generic' });
-  runId = (await temp.store.runs.create({ projectId: project.id, event: { name: 'manual', sha: 'a' }, trigger: { kind: 'manual' } })).id;
-  await temp.store.runs.upsertJob({ runId, jobId: 'j', name: 'j', status: 'running' });
+  ({ temp, hub, runId } = await openLogFixture());
 });
 
 afterEach(async () => {
   await temp.cleanup();
 });
 
-const line = (seq: number): LogLine => ({ runId, jobId: 'j', step: 0, seq, stream: 'stdout', line: `line ${seq}`, ts: 1_700_000_000_000 + seq });
+const line = (seq: number): LogLine => logLine(runId, seq);
 
 /** Stores lines (durable) and then tells the hub, as the job queue does. */
 async function store(seqs: number[], publish = true): Promise<void> {
@@ -69,11 +66,17 @@ function open(after = 0, extra: Partial<ConstructorParameters<typeof LogStream>[
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 const settle = () => new Promise((r) => setTimeout(r, 20));
+/** Waits for what must happen (a loaded machine takes its time); `settle` only gives what must not happen a chance. */
+async function until(check: () => boolean, what: string): Promise<void> {
+  for (const deadline = Date.now() + 5000; !check(); await new Promise((r) => setTimeout(r, 5))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+  }
+}
 
 test('replay in pages, then live, then end: every line once, in order', async () => {
   await store(range(1, 7));
   const { stream, sink } = open();
-  await settle();
+  await until(() => sink.seqs().length === 7, 'the replay');
   assert.deepEqual(sink.seqs(), range(1, 7));
   await store([8, 9]);
   await store([10]);
@@ -117,7 +120,7 @@ test('missed news (a gap in the live batches) is filled from the store', async (
   await store([1, 2]);
   await store([3, 4], false); // stored but never published
   await store([5]);
-  await settle();
+  await until(() => sink.seqs().length >= 5, 'the gap to be filled');
   assert.deepEqual(sink.seqs(), range(1, 5));
   await finish();
   await stream.done;
@@ -140,7 +143,7 @@ test('a slow client is closed (it resumes with Last-Event-ID); a stopped stream 
   assert.ok(sink.ended);
   assert.equal(hub.subscriberCount(), 0);
   const again = open(sink.seqs().at(-1) ?? 0);
-  await settle();
+  await until(() => [...sink.seqs(), ...again.sink.seqs()].length === 4, 'the resumed stream to replay the rest');
   assert.equal(hub.subscriberCount(), 2, 'logs + run subscriptions');
   again.stream.stop('client-gone');
   assert.equal(await again.stream.done, 'client-gone');

@@ -1,6 +1,7 @@
 import { isFinal, type Status } from '../../core/index.js';
 import type { LogLine, Store } from '../../store/index.js';
 import type { LiveHub, Unsubscribe } from './live-hub.js';
+import { batchEvents, logEvent, LogPages } from './log-pages.js';
 
 /** Where a stream writes its text/event-stream bytes (an HTTP response; a test's buffer). */
 export interface SseSink {
@@ -9,6 +10,11 @@ export interface SseSink {
   bufferedBytes(): number;
   /** End the response (idempotent). */
   end(): void;
+  /**
+   * Resolves when the bytes waiting have been taken (or the peer is gone). With it a stream that gets
+   * ahead of its peer pauses instead of closing (see LogStream).
+   */
+  drained?(): Promise<void>;
 }
 
 export interface LogStreamOptions {
@@ -21,9 +27,11 @@ export interface LogStreamOptions {
   sink: SseSink;
   /** Lines per store read while replaying (default 1000). */
   pageSize?: number;
+  /** Formatted store pages shared by all streams (the route passes one); default: a cache of its own. */
+  pages?: LogPages;
   /** Live lines held while a replay is in progress; beyond it they are dropped and re-read (default 10 000). */
   maxPendingLines?: number;
-  /** The peer is too slow when this many bytes wait in the socket: close, it resumes (default 1 MiB). */
+  /** The peer is behind when this many bytes wait in the socket: pause until it drains, or close (default 1 MiB). */
   maxBufferedBytes?: number;
   heartbeatMs?: number;
   /** `retry:` hint for reconnecting clients (default 1000 ms). */
@@ -32,7 +40,7 @@ export interface LogStreamOptions {
 }
 
 /** Why a stream ended: the job ended (`end` was sent), the peer went away or lagged, the server closes. */
-export type StreamEnd = 'job-ended' | 'client-gone' | 'slow-client' | 'server-closing' | 'failed';
+export type StreamEnd = 'job-ended' | 'run-ended' | 'client-gone' | 'slow-client' | 'server-closing' | 'failed';
 
 /** Data of the final `event: end`. */
 export interface LogStreamEnd {
@@ -58,19 +66,25 @@ export interface LogStreamEnd {
  */
 export class LogStream {
   readonly #o: LogStreamOptions;
+  readonly #pages: LogPages;
   readonly done: Promise<StreamEnd>;
   #resolve!: (why: StreamEnd) => void;
   #lastSent: number;
-  #pending: LogLine[] = [];
+  /** Live batches as the hub handed them (the same arrays every follower gets), and their lines. */
+  #pending: (readonly LogLine[])[] = [];
+  #pendingLines = 0;
   #needRead = true;
   #checkStatus = true;
   #pumping = false;
   #closed = false;
   #unsubscribe: Unsubscribe[] = [];
   #heartbeat: NodeJS.Timeout | undefined;
+  /** Waiting for the peer to take what was sent; heartbeats seen meanwhile. */
+  #draining: { beats: number } | undefined;
 
   constructor(options: LogStreamOptions) {
     this.#o = options;
+    this.#pages = options.pages ?? new LogPages(1);
     this.#lastSent = options.after;
     this.done = new Promise((resolve) => (this.#resolve = resolve));
   }
@@ -87,6 +101,7 @@ export class LogStream {
     );
     this.#o.sink.write(`retry: ${this.#o.retryMs ?? 1000}\n\n`);
     this.#heartbeat = setInterval(() => {
+      if (this.#draining && this.#draining.beats++ >= 1) return this.#close('slow-client');
       this.#write(': keepalive\n\n');
       this.#poke(true, true);
     }, this.#o.heartbeatMs ?? 15_000);
@@ -100,9 +115,11 @@ export class LogStream {
 
   #onLines(lines: readonly LogLine[]): void {
     if (this.#closed) return;
-    this.#pending.push(...lines);
-    if (this.#pending.length > (this.#o.maxPendingLines ?? 10_000)) {
+    this.#pending.push(lines);
+    this.#pendingLines += lines.length;
+    if (this.#pendingLines > (this.#o.maxPendingLines ?? 10_000)) {
       this.#pending = [];
+      this.#pendingLines = 0;
       this.#needRead = true;
     }
     this.#schedule();
@@ -115,7 +132,7 @@ export class LogStream {
   }
 
   #schedule(): void {
-    if (this.#pumping || this.#closed) return;
+    if (this.#pumping || this.#closed || this.#draining) return;
     this.#pumping = true;
     void this.#pump()
       .catch((err: unknown) => {
@@ -129,19 +146,28 @@ export class LogStream {
   }
 
   async #pump(): Promise<void> {
-    while (!this.#closed) {
+    while (!this.#closed && !this.#draining) {
       if (this.#needRead) {
         this.#needRead = false;
         await this.#readStore();
       } else if (this.#pending.length > 0) {
-        const batch = this.#pending;
+        const batches = this.#pending;
         this.#pending = [];
-        this.#sendLive(batch);
+        this.#pendingLines = 0;
+        for (const batch of batches) {
+          // Once behind or off sequence, the rest is read back from the store.
+          if (this.#needRead || this.#draining) this.#needRead = true;
+          else this.#sendLive(batch);
+        }
       } else if (this.#checkStatus) {
         this.#checkStatus = false;
         const end = await this.#finalStatus();
         if (end) {
           await this.#readStore();
+          if (this.#draining) {
+            this.#checkStatus = true; // `end` goes after every line, once the peer caught up
+            return;
+          }
           this.#write(`event: end\ndata: ${JSON.stringify({ ...end, lastSeq: this.#lastSent } satisfies LogStreamEnd)}\n\n`);
           return this.#close('job-ended');
         }
@@ -150,21 +176,24 @@ export class LogStream {
   }
 
   #sendLive(batch: readonly LogLine[]): void {
+    const next = this.#lastSent + 1;
+    // The usual case: the batch goes on exactly where this stream is; its text is shared by all followers.
+    if (batch.length > 0 && batch.every((l, i) => l.seq === next + i)) return this.#send(batchEvents(batch), batch.at(-1)!.seq);
     const fresh = batch.filter((l) => l.seq > this.#lastSent).sort((a, b) => a.seq - b.seq);
     if (fresh.length === 0) return;
-    if (fresh.some((l, i) => l.seq !== this.#lastSent + 1 + i)) {
+    if (fresh.some((l, i) => l.seq !== next + i)) {
       this.#needRead = true; // the store has them (news comes after the write is durable)
       return;
     }
-    this.#send(fresh);
+    this.#send(fresh.map(logEvent).join(''), fresh.at(-1)!.seq);
   }
 
   async #readStore(): Promise<void> {
-    const limit = this.#o.pageSize ?? 1000;
+    const size = this.#o.pageSize ?? 1000;
     while (!this.#closed) {
-      const page = await this.#o.store.logs.read(this.#o.runId, this.#o.jobId, { afterSeq: this.#lastSent, limit });
-      if (page.length > 0) this.#send(page);
-      if (page.length < limit) return;
+      const page = await this.#pages.read(this.#o.store.logs, this.#o.runId, this.#o.jobId, Math.floor(this.#lastSent / size), size);
+      this.#send(page.eventsAfter(this.#lastSent), page.lastSeq);
+      if (page.count < size || this.#draining) return;
     }
   }
 
@@ -177,22 +206,35 @@ export class LogStream {
     return undefined;
   }
 
-  /** One write for the whole batch: many events, one syscall. */
-  #send(lines: readonly LogLine[]): void {
-    if (this.#closed) return;
-    let text = '';
-    for (const l of lines) {
-      const data = { seq: l.seq, step: l.step, stream: l.stream, line: l.line, time: new Date(l.ts).toISOString() };
-      text += `id: ${l.seq}\ndata: ${JSON.stringify(data)}\n\n`;
-    }
-    this.#lastSent = lines.at(-1)!.seq;
-    this.#write(text);
+  /** Events up to `lastSeq` in one write: many events, one syscall. */
+  #send(events: string, lastSeq: number): void {
+    if (this.#closed || events === '') return;
+    this.#lastSent = lastSeq;
+    this.#write(events);
   }
 
   #write(text: string): void {
     if (this.#closed) return;
     this.#o.sink.write(text);
-    if (this.#o.sink.bufferedBytes() > (this.#o.maxBufferedBytes ?? 1024 * 1024)) this.#close('slow-client');
+    if (this.#o.sink.bufferedBytes() > (this.#o.maxBufferedBytes ?? 1024 * 1024)) this.#behind();
+  }
+
+  /**
+   * The peer takes less than we send (a slow network, or fifty followers in one busy process). With a
+   * sink that tells when it drained, pause: send nothing more until it did, then go on from the store
+   * (live lines keep arriving there; read back in shared pages, it costs little). This paces each
+   * follower to its own speed without closing it. A peer that takes nothing for a whole heartbeat
+   * interval, or a sink that cannot tell, is closed: it resumes with Last-Event-ID.
+   */
+  #behind(): void {
+    const { sink } = this.#o;
+    if (!sink.drained) return this.#close('slow-client');
+    if (this.#draining) return;
+    this.#draining = { beats: 0 };
+    void sink.drained().then(() => {
+      this.#draining = undefined;
+      this.#poke(true, false);
+    });
   }
 
   #close(why: StreamEnd): void {

@@ -5,8 +5,9 @@
  *
  *   createRepoMirrors({ dataDir, clock })  → RepoMirrors (sync, hasCommit, resolve, readFile, listFiles,
  *                                            commitInfo, changedFiles, checkout, remove, close)
- *   Reads go through one long-lived `git cat-file --batch-command` per mirror (cat-file-batch.ts);
- *   fetches skip auto maintenance, which runs in the background at most every 10 minutes.
+ *   Reads go through one long-lived `git cat-file --batch-command` per mirror (mirror-readers.ts,
+ *   cat-file-batch.ts); fetches (mirror-sync.ts) skip auto maintenance, which runs in the background
+ *   at most every 10 minutes.
  *   isValidRefName / isFullSha / isZeroSha   checks used before a value from outside reaches git
  */
 export { createRepoMirrors, type RepoMirrors, type RepoMirrorsOptions, type MirrorProject, type CommitInfo } from './repo-mirrors.js';

@@ -1,14 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GantryError, type Clock, type ErrorCode } from '../../core/index.js';
+import { GantryError, type Clock } from '../../core/index.js';
 import type { Project } from '../../store/index.js';
-import { GitProcessError, redactCredentials, runGit, type GitObserver, type GitResult } from './git-command.js';
-import { createCatFileBatch, type CatFileBatch } from './cat-file-batch.js';
+import { redactCredentials, runGit, type GitObserver, type GitResult } from './git-command.js';
 import { parseCommit } from './commit-object.js';
+import { gitFailure } from './git-failure.js';
 import { assertRefName, assertSha, assertTreePath, isFullSha, isZeroSha } from './git-names.js';
-import { createSyncGate } from './sync-gate.js';
+import { createMirrorReaders } from './mirror-readers.js';
+import { createMirrorSync } from './mirror-sync.js';
 
 /** What the mirrors need of a project: its id (names the mirror) and its configured clone URL. */
 export type MirrorProject = Pick<Project, 'id' | 'repoUrl'>;
@@ -99,122 +99,33 @@ export interface RepoMirrors {
   close(): Promise<void>;
 }
 
+/**
+ * Composes the pieces: fetching (mirror-sync.ts), object reads through long-lived readers
+ * (mirror-readers.ts), and the few commands that need their own git process (ls-tree, diff-tree,
+ * log, checkout).
+ */
 export function createRepoMirrors(options: RepoMirrorsOptions): RepoMirrors {
   const root = join(options.dataDir, 'repos');
   const fetchTimeoutMs = options.fetchTimeoutMs ?? 600_000;
   const commandTimeoutMs = options.commandTimeoutMs ?? 60_000;
-  const gate = createSyncGate();
-  const synced = new Map<number, number>();
   const mirrorPath = (project: Pick<Project, 'id'>): string => join(root, `${project.id}.git`);
-  const maintenanceIntervalMs = options.maintenanceIntervalMs ?? 600_000;
-  const maintainedAt = new Map<number, number>();
-  const maintaining = new Map<number, Promise<void>>();
-  const readers = new Map<number, CatFileBatch>();
-  const fetching = new Set<number>();
-
-  /**
-   * The mirror's reader, started on first use and again when it ended (idle, error, maintenance).
-   * It outlives fetches: git reads refs from disk on every lookup and rescans the packs when an
-   * object is missing, and a fetch (auto maintenance off) only adds objects — only a repack
-   * removes pack files, so maintenance drops the reader.
-   */
-  const reader = (project: Pick<Project, 'id'>): CatFileBatch => {
-    let r = readers.get(project.id);
-    if (!r || r.closed) {
-      r = createCatFileBatch({ cwd: mirrorPath(project), timeoutMs: commandTimeoutMs, onGit: options.onGit, ...(options.readerIdleMs ? { idleMs: options.readerIdleMs } : {}) });
-      readers.set(project.id, r);
-    }
-    return r;
-  };
-  /** The next read starts a fresh reader; answers in flight still arrive. */
-  const dropReader = (project: Pick<Project, 'id'>): void => {
-    readers.get(project.id)?.close();
-    readers.delete(project.id);
-  };
-
-  /**
-   * Off the hot path: after a fetch, at most once per interval per mirror, in the background. It
-   * starts when no fetch runs; a fetch that starts meanwhile waits for it (see sync), so the two
-   * never overlap. Best effort: a failure is retried at the next interval.
-   */
-  function maybeMaintain(project: MirrorProject): void {
-    const last = maintainedAt.get(project.id);
-    const now = options.clock.now();
-    if (maintaining.has(project.id) || (last !== undefined && now - last < maintenanceIntervalMs)) return;
-    maintainedAt.set(project.id, now);
-    const done = (async () => {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      while (fetching.has(project.id)) await new Promise<void>((resolve) => setTimeout(resolve, 50));
-      if (!existsSync(join(mirrorPath(project), 'HEAD'))) return;
-      await runGit(['maintenance', 'run', '--auto', '--quiet'], { cwd: mirrorPath(project), timeoutMs: fetchTimeoutMs }, options.onGit);
-      dropReader(project); // it may have repacked
-    })()
-      .catch(() => undefined)
-      .finally(() => maintaining.delete(project.id));
-    maintaining.set(project.id, done);
-  }
+  const readers = createMirrorReaders({ mirrorPath, commandTimeoutMs, onGit: options.onGit, readerIdleMs: options.readerIdleMs });
+  const mirrorSync = createMirrorSync({
+    root,
+    mirrorPath,
+    clock: options.clock,
+    fetchTimeoutMs,
+    commandTimeoutMs,
+    maintenanceIntervalMs: options.maintenanceIntervalMs ?? 600_000,
+    onGit: options.onGit,
+    onMaintained: (project) => readers.drop(project), // it may have repacked
+  });
 
   const git = (project: Pick<Project, 'id'>, args: string[], extra: { signal?: AbortSignal; maxBuffer?: number } = {}): Promise<GitResult> =>
     runGit(args, { cwd: mirrorPath(project), timeoutMs: commandTimeoutMs, ...extra }, options.onGit);
 
-  const failed = (code: ErrorCode, what: string, err: unknown, details: Record<string, unknown> = {}): GantryError => {
-    const p = err instanceof GitProcessError ? err : undefined;
-    const why = p ? p.message : err instanceof Error ? err.message : String(err);
-    const stderr = p ? redactCredentials(p.stderr.trim()).slice(-4000) : undefined;
-    return new GantryError(code, redactCredentials(`${what}: ${why}`), {
-      details: { ...details, ...(stderr ? { stderr } : {}), ...(p ? { timedOut: p.timedOut } : {}) },
-      cause: err,
-    });
-  };
-
-  async function clone(project: MirrorProject): Promise<void> {
-    await mkdir(root, { recursive: true });
-    // Clone next to the final place, then rename: a crash mid-clone never leaves a half mirror.
-    const tmp = join(root, `.${project.id}.git.tmp-${randomBytes(6).toString('hex')}`);
-    try {
-      await runGit(['clone', '--mirror', '--quiet', '--', project.repoUrl, tmp], { timeoutMs: fetchTimeoutMs }, options.onGit);
-      // The mirror keeps no credential on disk: fetches name the configured URL explicitly.
-      await runGit(['config', 'remote.origin.url', redactCredentials(project.repoUrl)], { cwd: tmp, timeoutMs: commandTimeoutMs }, options.onGit);
-      await rename(tmp, mirrorPath(project));
-    } catch (err) {
-      await rm(tmp, { recursive: true, force: true });
-      throw failed('GIT_FETCH_FAILED', `git clone --mirror ${redactCredentials(project.repoUrl)}`, err, { project: project.id });
-    }
-  }
-
-  async function fetch(project: MirrorProject): Promise<void> {
-    try {
-      // --no-auto-maintenance: `maintenance run --auto` per fetch is a process (and sometimes a
-      // repack) on every trigger; maybeMaintain runs it in the background, rarely.
-      await runGit(
-        ['fetch', '--prune', '--quiet', '--no-write-fetch-head', '--no-auto-maintenance', '--', project.repoUrl, '+refs/*:refs/*'],
-        { cwd: mirrorPath(project), timeoutMs: fetchTimeoutMs },
-        options.onGit,
-      );
-    } catch (err) {
-      throw failed('GIT_FETCH_FAILED', `git fetch ${redactCredentials(project.repoUrl)}`, err, { project: project.id });
-    }
-  }
-
-  function checkUrl(url: string): void {
-    if (url === '' || url.startsWith('-') || /[\0\n\r]/.test(url)) {
-      throw new GantryError('GIT_BAD_REF', `not a valid clone URL: ${JSON.stringify(redactCredentials(url))}`);
-    }
-  }
-
-  /** Id of the commit a validated name peels to, through the mirror's reader; undefined when none. */
-  async function peelCommit(project: MirrorProject, name: string): Promise<string | undefined> {
-    try {
-      return (await reader(project).info(`${name}^{commit}`))?.oid;
-    } catch (err) {
-      // No mirror yet (git cannot start there) reads as "no such commit", as before.
-      if (err instanceof GitProcessError && !err.timedOut && !err.aborted && !existsSync(mirrorPath(project))) return undefined;
-      throw failed('GIT_FAILED', 'git cat-file', err);
-    }
-  }
-
   async function commitExists(project: MirrorProject, sha: string): Promise<boolean> {
-    return (await peelCommit(project, sha)) !== undefined;
+    return (await readers.peelCommit(project, sha)) !== undefined;
   }
 
   async function requireCommit(project: MirrorProject, sha: string): Promise<void> {
@@ -227,55 +138,18 @@ export function createRepoMirrors(options: RepoMirrorsOptions): RepoMirrors {
   }
 
   // `ref` passed assertRefName: no `^ ~ : @{ ..`, spaces or line breaks, so the reader sees one name.
-  const revParse = (project: MirrorProject, ref: string): Promise<string | undefined> => peelCommit(project, ref);
-
-  async function readBlob(project: MirrorProject, sha: string, path: string): Promise<string | undefined> {
-    if (/[\n\r]/.test(path)) {
-      // The reader is line-based: such a (legal, rare) path goes through its own process.
-      try {
-        return (await git(project, ['cat-file', 'blob', `${sha}:${path}`])).stdout;
-      } catch (err) {
-        if (!(err instanceof GitProcessError) || err.timedOut || err.aborted) throw failed('GIT_FAILED', `git cat-file ${path}`, err);
-        return undefined;
-      }
-    }
-    try {
-      const obj = await reader(project).contents(`${sha}:${path}`);
-      return obj?.type === 'blob' ? obj.body.toString('utf8') : undefined;
-    } catch (err) {
-      if (err instanceof GitProcessError && !err.timedOut && !err.aborted && !existsSync(mirrorPath(project))) return undefined;
-      throw failed('GIT_FAILED', `git cat-file ${path}`, err);
-    }
-  }
+  const revParse = (project: MirrorProject, ref: string): Promise<string | undefined> => readers.peelCommit(project, ref);
 
   return {
     mirrorPath,
-
-    async sync(project) {
-      checkUrl(project.repoUrl);
-      await gate.run(project.id, async () => {
-        await maintaining.get(project.id);
-        fetching.add(project.id);
-        try {
-          if (existsSync(join(mirrorPath(project), 'HEAD'))) await fetch(project);
-          else {
-            await clone(project);
-            maintainedAt.set(project.id, options.clock.now()); // a fresh clone needs none
-          }
-        } finally {
-          fetching.delete(project.id);
-        }
-        synced.set(project.id, options.clock.now());
-      });
-      maybeMaintain(project);
-    },
+    sync: (project) => mirrorSync.sync(project),
 
     async hasCommit(project, sha) {
       if (!isFullSha(sha) || !existsSync(join(mirrorPath(project), 'HEAD'))) return false;
       return commitExists(project, sha);
     },
 
-    lastSyncedAt: (project) => synced.get(project.id),
+    lastSyncedAt: (project) => mirrorSync.lastSyncedAt(project),
 
     async resolve(project, ref) {
       if (isFullSha(ref)) return (await commitExists(project, ref)) ? ref : undefined;
@@ -287,7 +161,7 @@ export function createRepoMirrors(options: RepoMirrorsOptions): RepoMirrors {
     async readFile(project, sha, path) {
       assertSha(sha);
       assertTreePath(path);
-      const text = await readBlob(project, sha, path);
+      const text = await readers.readBlob(project, sha, path);
       if (text === undefined) await requireCommit(project, sha);
       return text;
     },
@@ -301,18 +175,13 @@ export function createRepoMirrors(options: RepoMirrorsOptions): RepoMirrors {
         return stdout.split('\0').filter((p) => p !== '').sort();
       } catch (err) {
         await requireCommit(project, sha);
-        throw failed('GIT_FAILED', `git ls-tree ${dir}`, err);
+        throw gitFailure('GIT_FAILED', `git ls-tree ${dir}`, err);
       }
     },
 
     async commitInfo(project, sha) {
       assertSha(sha);
-      let raw: { oid: string; body: Buffer } | undefined;
-      try {
-        raw = await reader(project).contents(`${sha}^{commit}`);
-      } catch (err) {
-        if (!(err instanceof GitProcessError) || err.timedOut || err.aborted || existsSync(mirrorPath(project))) throw failed('GIT_FAILED', `git cat-file ${sha}`, err);
-      }
+      const raw = await readers.readCommit(project, sha);
       if (raw === undefined) await requireCommit(project, sha);
       const parsed = raw && parseCommit(raw.body);
       if (raw && parsed) return { sha: raw.oid, ...parsed };
@@ -322,7 +191,7 @@ export function createRepoMirrors(options: RepoMirrorsOptions): RepoMirrors {
         const [full = sha, author = '', at = '0', ...rest] = stdout.split('\0');
         return { sha: full, author, timestamp: Number(at) * 1000, message: rest.join('\0').replace(/\n+$/, '') };
       } catch (err) {
-        throw failed('GIT_FAILED', `git log ${sha}`, err);
+        throw gitFailure('GIT_FAILED', `git log ${sha}`, err);
       }
     },
 
@@ -333,7 +202,7 @@ export function createRepoMirrors(options: RepoMirrorsOptions): RepoMirrors {
         const { stdout } = await git(project, ['diff-tree', '-r', '-z', '--name-only', '--no-renames', before, after, '--']);
         return [...new Set(stdout.split('\0').filter((p) => p !== ''))].sort();
       } catch (err) {
-        throw failed('GIT_FAILED', `git diff-tree ${before} ${after}`, err);
+        throw gitFailure('GIT_FAILED', `git diff-tree ${before} ${after}`, err);
       }
     },
 
@@ -345,21 +214,19 @@ export function createRepoMirrors(options: RepoMirrorsOptions): RepoMirrors {
         await run(['clone', '--quiet', '--local', '--no-checkout', '--', mirrorPath(project), dir]);
         await run(['-c', 'advice.detachedHead=false', 'checkout', '--quiet', '--detach', sha, '--'], dir);
       } catch (err) {
-        throw failed('GIT_CHECKOUT_FAILED', `checkout of ${sha} into ${dir}`, err, { sha, dir });
+        throw gitFailure('GIT_CHECKOUT_FAILED', `checkout of ${sha} into ${dir}`, err, { sha, dir });
       }
     },
 
     async remove(project) {
-      dropReader(project);
-      await maintaining.get(project.id);
+      readers.drop(project);
+      await mirrorSync.forget(project);
       await rm(mirrorPath(project), { recursive: true, force: true });
-      synced.delete(project.id);
-      maintainedAt.delete(project.id);
     },
 
     async close() {
-      for (const id of [...readers.keys()]) dropReader({ id });
-      await Promise.all([...maintaining.values()]);
+      readers.close();
+      await mirrorSync.close();
     },
   };
 }

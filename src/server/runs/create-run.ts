@@ -3,6 +3,7 @@ import { compilePipeline, loadPipeline, type GitEvent, type Plan } from '../../p
 import type { Project, Run, RunTrigger, Store } from '../../store/index.js';
 import { assertRefName, isFullSha, redactCredentials, type RepoMirrors } from '../repos/index.js';
 import { findPipelineFile, type PipelineFileLookup } from './pipeline-file.js';
+import { createSamePushGuard } from './same-push.js';
 
 export interface CreateRunDeps {
   store: Pick<Store, 'runs'>;
@@ -23,6 +24,11 @@ export interface CreateRunOptions {
    * check): not read again. Only meaningful with a pinned `event.sha`.
    */
   pipelineFile?: PipelineFileLookup;
+  /**
+   * A person asked for this very run (a delivery replay through the API): a push already built
+   * still makes a run, so the same-push guard does not apply.
+   */
+  explicit?: boolean;
 }
 
 export type CreateRunResult = { created: true; run: Run } | { created: false; reason: string };
@@ -53,11 +59,14 @@ export const MAX_REASON_DIAGNOSTICS = 5;
  * Throws (nothing stored): GIT_FETCH_FAILED (retryable: the caller may retry the delivery),
  * GIT_BAD_REF (event sha/branch/tag not valid for git), GIT_UNKNOWN_REF (manual/api/cron event
  * naming a branch or tag that does not exist), store errors.
- * Idempotency is the caller's (delivery ids): every call that creates a run creates a NEW run, so a
- * manual re-trigger gets the next number. Concurrent calls for one project share mirror fetches.
+ * Idempotency: a push or tag whose commit a recent run of the same ref already built makes no run,
+ * however it arrived (webhook, poll; see same-push.ts); otherwise every call that creates a run
+ * creates a NEW run, so a manual re-trigger gets the next number. Redeliveries are the caller's
+ * (delivery ids). Concurrent calls for one project share mirror fetches.
  */
 export function createRunFromEvent(deps: CreateRunDeps): CreateRunFromEvent {
-  return async (project, event, trigger, options = {}) => {
+  const samePush = createSamePushGuard(deps.store.runs);
+  const create: CreateRunFromEvent = async (project, event, trigger, options = {}) => {
     // A commit already in the mirror (a webhook for something fetched before, a redelivery) needs
     // no network: the event names the exact commit to build.
     if (!options.alreadySynced && !(await deps.repos.hasCommit(project, event.sha))) await deps.repos.sync(project);
@@ -75,6 +84,8 @@ export function createRunFromEvent(deps: CreateRunDeps): CreateRunFromEvent {
     if (!plan.trigger.matched) return { created: false, reason: plan.trigger.reason };
     return { created: true, run: await storePlan(deps, project, enriched, trigger, plan) };
   };
+  return (project, event, trigger, options) =>
+    options?.explicit ? create(project, event, trigger, options) : samePush.once(project, event, () => create(project, event, trigger, options));
 }
 
 type Pinned = { event: GitEvent } | { event: GitEvent; missing: string };

@@ -3,6 +3,7 @@
  *
  *   createRunFromEvent({ store, repos, clock })(project, event, trigger, { before? })
  *     → { created: true, run } | { created: false, reason }
+ *     (a push or tag whose commit a recent run of its ref built makes no run: same-push.ts)
  *   findPipelineFile(repos, project, sha)   `.gantry.yml`, else the one `*.yml` under `.gantry/`
  *
  * See docs/runs.md for the whole path of a push.

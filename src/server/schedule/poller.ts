@@ -18,15 +18,16 @@ import { createTickLoop, type ScheduleLogger, type TickLoop } from './tick-loop.
  * write comes after the runs, so a crash in between re-finds the changes, and the dedupe below keeps
  * that from creating a second run.
  *
- * Dedupe: a branch whose newest push runs include one at the same commit (its webhook got there
- * first), or a tag already built at that commit, creates nothing.
+ * Dedupe: the run creator makes one run per push however it arrives (server/runs/same-push.ts): a
+ * change whose commit its webhook already built creates nothing, and a webhook arriving after the
+ * poll built its commit creates nothing either.
  *
  * Concurrency: one pass at a time (TickLoop); within a pass up to `concurrency` projects are polled
  * at once. Failures (ls-remote, a run creator fault, the store) are logged with the project and never
  * end the loop; the project is polled again at its next interval.
  */
 export interface PollerOptions {
-  store: Pick<Store, 'projects' | 'runs' | 'state'>;
+  store: Pick<Store, 'projects' | 'state'>;
   runCreator: CreateRunFromEvent;
   clock: Clock;
   logger: ScheduleLogger;
@@ -125,17 +126,12 @@ async function handleChange(ctx: PollContext, project: Project, change: RefChang
   const ref = classifyRef(change.ref);
   if (ref.kind === 'other') return undefined;
   const event: GitEvent = ref.kind === 'branch' ? { name: 'push', branch: ref.name, sha: change.after } : { name: 'tag', tag: ref.name, sha: change.after };
-  if (await alreadyBuilt(ctx.store, project.id, event)) {
-    next[change.ref] = change.after;
-    ctx.logger.info(log, 'polling: this commit already has a run (its webhook arrived); no new run');
-    return undefined;
-  }
   try {
     const before = ref.kind === 'branch' ? { before: change.before } : {};
     const result = await ctx.runCreator(project, event, { kind: event.name, actor: 'poll', deliveryId: null }, before);
     next[change.ref] = change.after;
     if (!result.created) {
-      ctx.logger.info({ ...log, reason: result.reason }, 'polling: no run (the pipeline does not trigger on this)');
+      ctx.logger.info({ ...log, reason: result.reason }, `polling: no run for ${change.ref}: ${result.reason}`);
       return undefined;
     }
     ctx.logger.info({ ...log, runId: result.run.id, run: result.run.number }, 'polling: run created');
@@ -149,16 +145,6 @@ async function handleChange(ctx: PollContext, project: Project, change: RefChang
     ctx.logger[level]({ ...log, err: error }, `polling: could not create a run for ${change.ref}${error.retryable ? ' (retried at the next poll)' : ''}: ${error.message}`);
     return undefined;
   }
-}
-
-/** A push run of this branch (among its newest) or a tag run of this tag, at the same commit. */
-async function alreadyBuilt(store: Pick<Store, 'runs'>, projectId: number, event: GitEvent): Promise<boolean> {
-  if (event.name === 'tag') {
-    const { runs } = await store.runs.list(projectId, { event: 'tag', limit: 20 });
-    return runs.some((r) => r.tag === event.tag && r.sha === event.sha);
-  }
-  const { runs } = await store.runs.list(projectId, { branch: event.branch!, limit: 5 });
-  return runs.some((r) => r.sha === event.sha && r.eventName === 'push');
 }
 
 /** `work` over `items` with at most `limit` in flight; results in item order. */

@@ -49,6 +49,16 @@ export function deliveryStoreContract(make: MakeStoreHarness): void {
       assert.deepEqual(unknown.map((d) => [d.reason, d.redeliveries]), [['unknown project', 1]]);
     });
 
+    test('a replay names its original (replayOf); forge deliveries have none', async (t) => {
+      const { store } = await freshStore(t, make);
+      const p = await addProject(store);
+      const { delivery: original } = await store.deliveries.recordOnce(delivery(p.id, 'd-1'));
+      assert.equal(original.replayOf, null);
+      const { delivery: replay } = await store.deliveries.recordOnce(delivery(p.id, 'replay-1', { replayOf: original.id }));
+      assert.equal(replay.replayOf, original.id);
+      assert.equal((await store.deliveries.get(replay.id))?.replayOf, original.id);
+    });
+
     test('concurrent recordOnce of one delivery creates exactly one row', async (t) => {
       const { store } = await freshStore(t, make);
       const p = await addProject(store);

@@ -11,11 +11,11 @@ export function projectStoreContract(make: MakeStoreHarness): void {
         name: 'alpha', repoUrl: 'file:///srv/git/alpha.git', forge: 'gitea', webhookSecret: 's3cret', defaultBranch: 'trunk',
         pollIntervalMs: 60_000, settings: { autoCancel: true, priority: 5 },
       });
-      assert.deepEqual(b.settings, { autoCancel: false, maxConcurrentRuns: null, priority: 0 });
+      assert.deepEqual(b.settings, { autoCancel: false, maxConcurrentRuns: null, priority: 0, protectedEnvironments: [], public: false });
       assert.equal(b.defaultBranch, 'main');
       assert.equal(b.webhookSecret, null);
       assert.equal(b.createdAt, clock.now());
-      assert.deepEqual(a.settings, { autoCancel: true, maxConcurrentRuns: null, priority: 5 });
+      assert.deepEqual(a.settings, { autoCancel: true, maxConcurrentRuns: null, priority: 5, protectedEnvironments: [], public: false });
       assert.notEqual(a.id, b.id);
       assert.deepEqual(await store.projects.getById(a.id), a);
       assert.deepEqual(await store.projects.getByName('alpha'), a);
@@ -42,10 +42,11 @@ export function projectStoreContract(make: MakeStoreHarness): void {
       assert.equal(u.defaultBranch, 'dev');
       assert.equal(u.pollIntervalMs, 1000);
       assert.equal(u.repoUrl, p.repoUrl);
-      assert.deepEqual(u.settings, { autoCancel: false, maxConcurrentRuns: 3, priority: 2 });
+      assert.deepEqual(u.settings, { autoCancel: false, maxConcurrentRuns: 3, priority: 2, protectedEnvironments: [], public: false });
       assert.equal(u.createdAt, p.createdAt);
       assert.equal(u.updatedAt, p.createdAt + 500);
       assert.deepEqual(await store.projects.getById(p.id), u);
+      assert.equal((await store.projects.update(p.id, { settings: { public: true } })).settings.public, true);
       await rejectsWithCode(store.projects.update(4242, { defaultBranch: 'x' }), 'STORE_NOT_FOUND');
     });
 

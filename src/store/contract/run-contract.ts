@@ -104,6 +104,19 @@ export function runStoreContract(make: MakeStoreHarness): void {
         [[other.id, 1], [other.id, 2], [p.id, 1], [p.id, 3], [p.id, 5], [p.id, 6], [p.id, 7], [p.id, 8]]);
     });
 
+    test('countRunsByStatus counts the runs of every project by status; statuses with none are absent', async (t) => {
+      const { store } = await freshStore(t, make);
+      assert.deepEqual(await store.runs.countRunsByStatus(), {});
+      const p = await addProject(store);
+      const other = await addProject(store, 'other');
+      const mine = await runs(store, p.id, 4);
+      await runs(store, other.id, 2);
+      await store.runs.update(mine[0]!.id, { status: 'success' });
+      await store.runs.update(mine[1]!.id, { status: 'success' });
+      await store.runs.update(mine[2]!.id, { status: 'running' });
+      assert.deepEqual(await store.runs.countRunsByStatus(), { queued: 3, running: 1, success: 2 });
+    });
+
     test('prune deletes only final runs, by finish time and by count per project, with their jobs and logs', async (t) => {
       const { store, clock } = await freshStore(t, make);
       const p = await addProject(store);

@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Kysely } from 'kysely';
+import type { Compilable, Kysely } from 'kysely';
 import { GantryError, type Clock } from '../../core/index.js';
 import type { Tables } from './tables.js';
 
@@ -32,6 +32,21 @@ export class SqliteDb {
       this.statements.set(sql, statement);
     }
     return statement;
+  }
+
+  /**
+   * Runs a Kysely-built read through the statement cache. Kysely's SQLite dialect prepares every
+   * query anew, which was a fifth of a run-list request (docs/benchmarks.md, bench:api); the same
+   * query shape compiles to the same SQL text, so it is prepared once.
+   */
+  all<R>(query: Compilable<R>): R[] {
+    const { sql, parameters } = query.compile();
+    return this.stmt(sql).all(...parameters) as R[];
+  }
+
+  first<R>(query: Compilable<R>): R | undefined {
+    const { sql, parameters } = query.compile();
+    return this.stmt(sql).get(...parameters) as R | undefined;
   }
 
   /** Runs `fn` in one IMMEDIATE transaction (takes the write lock up front: no upgrade deadlock). */

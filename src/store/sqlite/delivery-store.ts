@@ -8,8 +8,8 @@ import type { DeliveriesTable } from './tables.js';
 const SQL = {
   findOnce: `SELECT * FROM deliveries WHERE forge = ? AND ifnull(project_id, 0) = ifnull(?, 0) AND delivery_id = ?`,
   countRedelivery: `UPDATE deliveries SET redeliveries = redeliveries + 1 WHERE id = ? RETURNING *`,
-  insert: `INSERT INTO deliveries (project_id, forge, delivery_id, event, headers_json, body, received_at, outcome, reason, run_id)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+  insert: `INSERT INTO deliveries (project_id, forge, delivery_id, event, headers_json, body, received_at, outcome, reason, run_id, replay_of)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
 } as const;
 
 type Row = Selectable<DeliveriesTable>;
@@ -28,7 +28,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
         }
         const row = this.db.stmt(SQL.insert).get(
           input.projectId, input.forge, input.deliveryId, input.event, toJson(input.headers), input.body,
-          this.db.clock.now(), input.outcome, input.reason ?? null, input.runId ?? null,
+          this.db.clock.now(), input.outcome, input.reason ?? null, input.runId ?? null, input.replayOf ?? null,
         ) as Row;
         return { delivery: toDelivery(row), duplicate: false };
       }),
@@ -49,7 +49,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
       // An empty patch still answers with the row (UPDATE needs at least one SET column).
       const row = Object.keys(patch).some((k) => patch[k as keyof typeof patch] !== undefined)
         ? await query.executeTakeFirst()
-        : await this.db.kysely.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirst();
+        : this.db.first(this.db.kysely.selectFrom('deliveries').selectAll().where('id', '=', id));
       if (!row) throw new GantryError('STORE_NOT_FOUND', `no delivery with id ${id}`, { details: { id } });
       return toDelivery(row);
     });
@@ -57,7 +57,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
 
   get(id: number): Promise<Delivery | undefined> {
     return this.db.call('deliveries.get', async () => {
-      const row = await this.db.kysely.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirst();
+      const row = this.db.first(this.db.kysely.selectFrom('deliveries').selectAll().where('id', '=', id));
       return row && toDelivery(row);
     });
   }

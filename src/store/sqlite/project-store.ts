@@ -23,6 +23,8 @@ export class SqliteProjectStore implements ProjectStore {
             auto_cancel: settings.autoCancel ? 1 : 0,
             max_concurrent_runs: settings.maxConcurrentRuns,
             priority: settings.priority,
+            protected_environments: JSON.stringify(settings.protectedEnvironments),
+            public: settings.public ? 1 : 0,
             created_at: now,
             updated_at: now,
           })
@@ -40,21 +42,21 @@ export class SqliteProjectStore implements ProjectStore {
 
   getById(id: number): Promise<Project | undefined> {
     return this.db.call('projects.getById', async () => {
-      const row = await this.db.kysely.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst();
+      const row = this.db.first(this.db.kysely.selectFrom('projects').selectAll().where('id', '=', id));
       return row && toProject(row);
     });
   }
 
   getByName(name: string): Promise<Project | undefined> {
     return this.db.call('projects.getByName', async () => {
-      const row = await this.db.kysely.selectFrom('projects').selectAll().where('name', '=', name).executeTakeFirst();
+      const row = this.db.first(this.db.kysely.selectFrom('projects').selectAll().where('name', '=', name));
       return row && toProject(row);
     });
   }
 
   list(): Promise<Project[]> {
     return this.db.call('projects.list', async () => {
-      const rows = await this.db.kysely.selectFrom('projects').selectAll().orderBy('name').execute();
+      const rows = this.db.all(this.db.kysely.selectFrom('projects').selectAll().orderBy('name'));
       return rows.map(toProject);
     });
   }
@@ -73,6 +75,8 @@ export class SqliteProjectStore implements ProjectStore {
           ...(s.autoCancel !== undefined && { auto_cancel: s.autoCancel ? 1 : 0 }),
           ...(s.maxConcurrentRuns !== undefined && { max_concurrent_runs: s.maxConcurrentRuns }),
           ...(s.priority !== undefined && { priority: s.priority }),
+          ...(s.protectedEnvironments !== undefined && { protected_environments: JSON.stringify(s.protectedEnvironments) }),
+          ...(s.public !== undefined && { public: s.public ? 1 : 0 }),
           updated_at: this.db.clock.now(),
         })
         .where('id', '=', id)

@@ -1,6 +1,6 @@
 import type { Status } from '../../core/index.js';
 import type {
-  ApiToken, Delivery, DeliveryOutcome, ForgeKind, JobRecord, LogLine, LogStream, Project, Run, RunTrigger, StepRecord,
+  ApiToken, Delivery, DeliveryOutcome, ForgeKind, JobRecord, LogLine, LogStream, Project, Run, RunTrigger, StepRecord, TokenScope,
 } from '../index.js';
 import { fromJson } from './db.js';
 import type { Selectable } from 'kysely';
@@ -18,14 +18,20 @@ export function toProject(row: Selectable<ProjectsTable>): Project {
     webhookSecret: row.webhook_secret,
     defaultBranch: row.default_branch,
     pollIntervalMs: row.poll_interval_ms,
-    settings: { autoCancel: row.auto_cancel !== 0, maxConcurrentRuns: row.max_concurrent_runs, priority: row.priority },
+    settings: {
+      autoCancel: row.auto_cancel !== 0,
+      maxConcurrentRuns: row.max_concurrent_runs,
+      priority: row.priority,
+      protectedEnvironments: fromJson<string[]>(row.protected_environments),
+      public: row.public !== 0,
+    },
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
 }
 
 export function toRun(row: Selectable<RunsTable>): Run {
-  return {
+  const run: Omit<Run, 'plan'> & { plan?: Run['plan'] } = {
     id: row.id,
     projectId: row.project_id,
     number: row.number,
@@ -35,7 +41,6 @@ export function toRun(row: Selectable<RunsTable>): Run {
     tag: row.tag,
     sha: row.sha,
     trigger: fromJson<RunTrigger>(row.trigger_json),
-    plan: row.plan_json === null ? null : fromJson<NonNullable<Run['plan']>>(row.plan_json),
     status: row.status as Status,
     reason: row.reason,
     createdAt: row.created_at,
@@ -43,6 +48,17 @@ export function toRun(row: Selectable<RunsTable>): Run {
     finishedAt: row.finished_at,
     updatedAt: row.updated_at,
   };
+  // The plan is the big part of a run (every job and step); lists and most reads never look at it,
+  // so it is parsed on first use (measured: ~13% of a run-list request — docs/benchmarks.md, bench:api).
+  const text = row.plan_json;
+  let plan: Run['plan'] | undefined;
+  Object.defineProperty(run, 'plan', {
+    enumerable: true,
+    configurable: true,
+    get: () => (plan ??= text === null ? null : fromJson<NonNullable<Run['plan']>>(text)),
+    set: (value: Run['plan']) => void (plan = value),
+  });
+  return run as Run;
 }
 
 export function toJob(row: Selectable<JobsTable>): JobRecord {
@@ -90,6 +106,7 @@ export function toDelivery(row: Selectable<DeliveriesTable>): Delivery {
     reason: row.reason,
     runId: row.run_id,
     redeliveries: row.redeliveries,
+    replayOf: row.replay_of,
   };
 }
 
@@ -98,5 +115,8 @@ export function toLogLine(row: Selectable<LogLinesTable>): LogLine {
 }
 
 export function toToken(row: Selectable<ApiTokensTable>): ApiToken {
-  return { id: row.id, name: row.name, hash: row.hash, createdAt: row.created_at, lastUsedAt: row.last_used_at };
+  return {
+    id: row.id, name: row.name, hash: row.hash, createdAt: row.created_at, lastUsedAt: row.last_used_at,
+    userId: row.user_id, scope: row.scope as TokenScope, expiresAt: row.expires_at,
+  };
 }

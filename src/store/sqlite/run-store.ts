@@ -1,11 +1,12 @@
 import type { Selectable } from 'kysely';
-import { FINAL_STATUSES, GantryError, isFinal, type Status } from '../../core/index.js';
+import { FINAL_STATUSES, GantryError, type Status } from '../../core/index.js';
 import type {
-  JobRecord, JobUpsert, NewRun, PruneOptions, Run, RunFilter, RunPage, RunPatch, RunStore, StepRecord, StepUpsert,
+  JobRecord, JobUpsert, NewRun, PruneOptions, Run, RunFilter, RunPage, RunPatch, RunStore, RunWrite, StepRecord, StepUpsert,
 } from '../index.js';
 import { toJson, type SqliteDb } from './db.js';
 import { clampLimit } from './delivery-store.js';
 import { getJob, listJobs, listSteps, upsertJob, upsertStep } from './run-jobs.js';
+import { applyRunWrites, stampTimes, updateRun } from './run-writes.js';
 import { toRun } from './rows.js';
 import type { RunsTable } from './tables.js';
 
@@ -17,9 +18,6 @@ const SQL = {
   insertRun: `INSERT INTO runs (project_id, number, event_name, branch, tag, sha, event_json, trigger_json, plan_json,
                                 status, reason, created_at, started_at, finished_at, updated_at)
               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-  getRun: `SELECT * FROM runs WHERE id = ?`,
-  updateRun: `UPDATE runs SET status = ?, reason = ?, plan_json = ?, started_at = ?, finished_at = ?, updated_at = ?
-              WHERE id = ? RETURNING *`,
   pruneFinishedBefore: `DELETE FROM runs WHERE status IN (${FINALS.map(() => '?').join(',')}) AND finished_at < ?`,
   pruneKeepPerProject: `DELETE FROM runs WHERE id IN (
                           SELECT id FROM (SELECT id, status, row_number() OVER (PARTITION BY project_id ORDER BY number DESC) AS rn FROM runs)
@@ -27,14 +25,6 @@ const SQL = {
 } as const;
 
 type Row = Selectable<RunsTable>;
-
-/** startedAt the first time a run runs; finishedAt when it becomes final, cleared when it leaves final. */
-function stampTimes(before: { status: Status | null; startedAt: number | null; finishedAt: number | null }, status: Status, now: number) {
-  const startedAt = before.startedAt ?? (status === 'running' ? now : null);
-  let finishedAt: number | null = null;
-  if (isFinal(status)) finishedAt = before.status !== null && isFinal(before.status) && before.finishedAt !== null ? before.finishedAt : now;
-  return { startedAt, finishedAt };
-}
 
 export class SqliteRunStore implements RunStore {
   constructor(private readonly db: SqliteDb) {}
@@ -59,15 +49,14 @@ export class SqliteRunStore implements RunStore {
 
   get(id: number): Promise<Run | undefined> {
     return this.db.call('runs.get', async () => {
-      const row = await this.db.kysely.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst();
+      const row = this.db.first(this.db.kysely.selectFrom('runs').selectAll().where('id', '=', id));
       return row && toRun(row);
     });
   }
 
   getByNumber(projectId: number, number: number): Promise<Run | undefined> {
     return this.db.call('runs.getByNumber', async () => {
-      const row = await this.db.kysely.selectFrom('runs').selectAll()
-        .where('project_id', '=', projectId).where('number', '=', number).executeTakeFirst();
+      const row = this.db.first(this.db.kysely.selectFrom('runs').selectAll().where('project_id', '=', projectId).where('number', '=', number));
       return row && toRun(row);
     });
   }
@@ -85,7 +74,7 @@ export class SqliteRunStore implements RunStore {
       if (filter.event !== undefined) query = query.where('event_name', '=', filter.event);
       if (filter.before !== undefined) query = query.where('number', '<', filter.before);
       // One row more than asked tells whether another page exists without a COUNT.
-      const rows = await query.orderBy('number', 'desc').limit(limit + 1).execute();
+      const rows = this.db.all(query.orderBy('number', 'desc').limit(limit + 1));
       const page = rows.slice(0, limit).map(toRun);
       const last = page[page.length - 1];
       return { runs: page, nextCursor: rows.length > limit && last ? last.number : null };
@@ -101,26 +90,26 @@ export class SqliteRunStore implements RunStore {
     });
   }
 
+  countRunsByStatus(): Promise<Partial<Record<Status, number>>> {
+    return this.db.call('runs.countRunsByStatus', async () => {
+      // Reads only the runs_by_status index.
+      const rows = await this.db.kysely.selectFrom('runs').select((eb) => ['status', eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
+      return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)])) as Partial<Record<Status, number>>;
+    });
+  }
+
   update(id: number, patch: RunPatch, options: { ifStatus?: readonly Status[] } = {}): Promise<Run | undefined> {
     return this.db.call('runs.update', () =>
-      this.db.tx(() => {
-        const row = this.db.stmt(SQL.getRun).get(id) as Row | undefined;
-        if (!row) throw new GantryError('STORE_NOT_FOUND', `no run with id ${id}`, { details: { id } });
-        const current = row.status as Status;
-        if (options.ifStatus && !options.ifStatus.includes(current)) return undefined;
-        const status = patch.status ?? current;
-        const now = this.db.clock.now();
-        const times = stampTimes({ status: current, startedAt: row.started_at, finishedAt: row.finished_at }, status, now);
-        const reason = patch.reason !== undefined ? patch.reason : row.reason;
-        const plan = patch.plan !== undefined ? (patch.plan === null ? null : toJson(patch.plan)) : row.plan_json;
-        const updated = this.db.stmt(SQL.updateRun).get(status, reason, plan, times.startedAt, times.finishedAt, now, id) as Row;
-        return toRun(updated);
-      }),
+      this.db.tx(() => updateRun(this.db, id, patch, options.ifStatus)),
     );
   }
 
   upsertJob(input: JobUpsert): Promise<JobRecord> {
     return this.db.call('runs.upsertJob', () => this.db.tx(() => upsertJob(this.db, input)));
+  }
+
+  applyWrites(writes: readonly RunWrite[]): Promise<(Error | undefined)[]> {
+    return this.db.call('runs.applyWrites', () => applyRunWrites(this.db, writes));
   }
 
   getJob(runId: number, jobId: string): Promise<JobRecord | undefined> {

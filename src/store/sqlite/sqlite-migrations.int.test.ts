@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { GantryError } from '../../core/index.js';
+import { DEFAULT_PROJECT_SETTINGS } from '../index.js';
 import { SQLITE_MIGRATIONS } from '../../../migrations/sqlite/index.js';
 import { createSqliteStore, dumpSqliteSchema, openTempSqliteStore } from './index.js';
 
@@ -39,16 +40,25 @@ test('an older database is migrated forward at open and keeps its data', async (
   const first = Object.keys(SQLITE_MIGRATIONS).sort()[0]!;
   const temp = await openTempSqliteStore({ migrations: { [first]: SQLITE_MIGRATIONS[first]! } });
   t.after(() => temp.cleanup());
-  const p = await temp.store.projects.create({ name: 'old', repoUrl: '/srv/old.git', forge: 'generic' });
-  const run = await temp.store.runs.create({ projectId: p.id, event: { name: 'manual', sha: 'a' }, trigger: { kind: 'manual', actor: 'me' } });
-  await assert.rejects(temp.store.logs.append([{ runId: run.id, jobId: 'j', step: 0, seq: 1, stream: 'stdout', line: 'x', ts: 1 }]),
-    'the old schema has no log table yet');
   await temp.store.close();
+  // Rows as the first release wrote them: raw SQL against its schema (today's store code writes
+  // columns later migrations added).
+  const old = new Database(temp.file);
+  old.prepare(`INSERT INTO projects (name, repo_url, forge, default_branch, auto_cancel, priority, last_run_number, created_at, updated_at)
+               VALUES ('old', '/srv/old.git', 'generic', 'main', 1, 3, 1, 1000, 1000)`).run();
+  old.prepare(`INSERT INTO runs (project_id, number, event_name, sha, event_json, trigger_json, status, created_at, updated_at)
+               VALUES (1, 1, 'manual', 'a', '{"name":"manual","sha":"a"}', '{"kind":"manual","actor":"me"}', 'queued', 2000, 2000)`).run();
+  assert.throws(() => old.prepare('SELECT 1 FROM log_lines').get(), /no such table/, 'the old schema has no log table yet');
+  old.close();
 
   const current = await temp.reopen({ migrations: SQLITE_MIGRATIONS });
-  assert.deepEqual(await current.projects.getByName('old'), p);
-  assert.deepEqual(await current.runs.get(run.id), run);
-  assert.equal(await current.logs.append([{ runId: run.id, jobId: 'j', step: 0, seq: 1, stream: 'stdout', line: 'x', ts: 1 }]), 1);
+  const project = await current.projects.getByName('old');
+  assert.equal(project?.repoUrl, '/srv/old.git');
+  assert.deepEqual(project?.settings, { ...DEFAULT_PROJECT_SETTINGS, autoCancel: true, priority: 3 }, 'new settings take their defaults');
+  const run = await current.runs.getByNumber(project!.id, 1);
+  assert.equal(run?.status, 'queued');
+  assert.deepEqual(run?.trigger, { kind: 'manual', actor: 'me' });
+  assert.equal(await current.logs.append([{ runId: run!.id, jobId: 'j', step: 0, seq: 1, stream: 'stdout', line: 'x', ts: 1 }]), 1);
   const raw = new Database(temp.file, { readonly: true });
   const applied = raw.prepare('SELECT name FROM kysely_migration ORDER BY name').all() as { name: string }[];
   raw.close();

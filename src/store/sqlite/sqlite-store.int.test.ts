@@ -1,6 +1,8 @@
+import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { test } from 'node:test';
 import { storeContract, type StoreHarness } from '../contract/index.js';
 import type { Store } from '../index.js';
 import { createSqliteStore } from './index.js';
@@ -24,3 +26,16 @@ async function sqliteHarness(): Promise<StoreHarness> {
 }
 
 storeContract(sqliteHarness);
+
+test('synchronous: full unless normal is asked for, as SQLite itself reports it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gantry-store-sync-'));
+  try {
+    for (const [asked, expected] of [[undefined, 'full'], ['full', 'full'], ['normal', 'normal']] as const) {
+      const store = await createSqliteStore({ file: join(dir, 'gantry.db'), ...(asked && { synchronous: asked }) });
+      assert.equal(store.synchronous, expected, `asked ${asked ?? 'nothing'}`);
+      await store.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

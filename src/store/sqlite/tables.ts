@@ -12,6 +12,10 @@ export interface ProjectsTable {
   auto_cancel: number;
   max_concurrent_runs: number | null;
   priority: number;
+  /** JSON array of environment names (migration 0006). */
+  protected_environments: Generated<string>;
+  /** Anonymous read (migration 0003). */
+  public: Generated<number>;
   last_run_number: Generated<number>;
   created_at: number;
   updated_at: number;
@@ -77,6 +81,7 @@ export interface DeliveriesTable {
   reason: string | null;
   run_id: number | null;
   redeliveries: Generated<number>;
+  replay_of: number | null;
 }
 
 export interface LogLinesTable {
@@ -95,6 +100,86 @@ export interface ApiTokensTable {
   hash: string;
   created_at: number;
   last_used_at: number | null;
+  /** Migration 0003: owner (null = bootstrap admin token), scope, expiry. */
+  user_id: number | null;
+  scope: Generated<string>;
+  expires_at: number | null;
+}
+
+export interface UsersTable {
+  id: Generated<number>;
+  username: string;
+  display_name: string | null;
+  password_hash: string;
+  admin: number;
+  active: Generated<number>;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ProjectMembersTable {
+  project_id: number;
+  user_id: number;
+  role: string;
+  created_at: number;
+}
+
+export interface RefreshTokensTable {
+  id: Generated<number>;
+  user_id: number;
+  family: string;
+  hash: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface SecretsTable {
+  id: Generated<number>;
+  /** `instance` or `project:<id>` (migration 0004). */
+  scope_key: string;
+  project_id: number | null;
+  name: string;
+  sealed: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AgentTokensTable {
+  id: Generated<number>;
+  name: string;
+  hash: string;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+/** Migration 0008. */
+export interface ArtifactsTable {
+  id: Generated<number>;
+  project_id: number;
+  run_id: number;
+  job_id: string;
+  attempt: number;
+  name: string;
+  size_bytes: number;
+  sha256: string;
+  blob: string;
+  created_at: number;
+  expires_at: number;
+}
+
+/** Migration 0008. */
+export interface CachesTable {
+  id: Generated<number>;
+  project_id: number;
+  scope: string;
+  key: string;
+  size_bytes: number;
+  sha256: string;
+  blob: string;
+  created_at: number;
+  last_used_at: number;
 }
 
 export interface ServerStateTable {
@@ -112,4 +197,11 @@ export interface Tables {
   log_lines: LogLinesTable;
   api_tokens: ApiTokensTable;
   server_state: ServerStateTable;
+  secrets: SecretsTable;
+  users: UsersTable;
+  project_members: ProjectMembersTable;
+  refresh_tokens: RefreshTokensTable;
+  agent_tokens: AgentTokensTable;
+  artifacts: ArtifactsTable;
+  caches: CachesTable;
 }

@@ -1,16 +1,19 @@
 import { GantryError } from '../../core/index.js';
-import type { ApiToken, TokenStore } from '../index.js';
+import type { ApiToken, NewApiToken, TokenStore } from '../index.js';
 import type { SqliteDb } from './db.js';
 import { toToken } from './rows.js';
 
 export class SqliteTokenStore implements TokenStore {
   constructor(private readonly db: SqliteDb) {}
 
-  create(input: { name: string; hash: string }): Promise<ApiToken> {
+  create(input: NewApiToken): Promise<ApiToken> {
     return this.db.call('tokens.create', async () => {
       try {
         const row = await this.db.kysely.insertInto('api_tokens')
-          .values({ name: input.name, hash: input.hash, created_at: this.db.clock.now(), last_used_at: null })
+          .values({
+            name: input.name, hash: input.hash, created_at: this.db.clock.now(), last_used_at: null,
+            user_id: input.userId ?? null, scope: input.scope ?? 'write', expires_at: input.expiresAt ?? null,
+          })
           .returningAll().executeTakeFirstOrThrow();
         return toToken(row);
       } catch (err) {
@@ -25,14 +28,24 @@ export class SqliteTokenStore implements TokenStore {
 
   findByHash(hash: string): Promise<ApiToken | undefined> {
     return this.db.call('tokens.findByHash', async () => {
-      const row = await this.db.kysely.selectFrom('api_tokens').selectAll().where('hash', '=', hash).executeTakeFirst();
+      const row = this.db.first(this.db.kysely.selectFrom('api_tokens').selectAll().where('hash', '=', hash));
       return row && toToken(row);
     });
   }
 
-  list(): Promise<ApiToken[]> {
-    return this.db.call('tokens.list', async () =>
-      (await this.db.kysely.selectFrom('api_tokens').selectAll().orderBy('id').execute()).map(toToken));
+  list(filter: { userId?: number } = {}): Promise<ApiToken[]> {
+    return this.db.call('tokens.list', async () => {
+      let query = this.db.kysely.selectFrom('api_tokens').selectAll().orderBy('id');
+      if (filter.userId !== undefined) query = query.where('user_id', '=', filter.userId);
+      return (await query.execute()).map(toToken);
+    });
+  }
+
+  getById(id: number): Promise<ApiToken | undefined> {
+    return this.db.call('tokens.getById', async () => {
+      const row = this.db.first(this.db.kysely.selectFrom('api_tokens').selectAll().where('id', '=', id));
+      return row && toToken(row);
+    });
   }
 
   touch(id: number): Promise<void> {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
 import { GantryError } from '../../../core/index.js';
 import { SpawnerPool } from './spawner.js';
@@ -91,6 +92,56 @@ test('a step printing far more than the parent reads does not balloon the spawne
     assert.ok(pid > 0);
     assert.equal(bytes, 67108864, 'every byte arrives');
     assert.ok(rssKb < 120 * 1024, `spawner RSS ${Math.round(rssKb / 1024)} MiB while the parent was not reading`);
+  } finally {
+    pool.close();
+  }
+});
+
+function spawnerPids(): number[] {
+  try {
+    return execFileSync('pgrep', ['-P', String(process.pid), '-f', 'spawner-child.mjs'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
+}
+
+async function until(what: string, check: () => boolean, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting: ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+test('an idle spawner exits after idleMs (an idle server keeps no spawner); the next step gets a fresh one', async () => {
+  const pool = new SpawnerPool(1, undefined, { idleMs: 200 });
+  try {
+    assert.equal((await run(pool, ['-c', 'echo one'])).out, 'one\n');
+    const first = spawnerPids();
+    assert.equal(first.length, 1);
+    await until('the idle spawner exits', () => spawnerPids().length === 0);
+    assert.equal((await run(pool, ['-c', 'echo two'])).out, 'two\n');
+    const second = spawnerPids();
+    assert.equal(second.length, 1);
+    assert.notEqual(second[0], first[0]);
+  } finally {
+    pool.close();
+  }
+});
+
+test('a spawner that relayed more than recycleAfterBytes is replaced as soon as it is idle, and only then', async () => {
+  const pool = new SpawnerPool(1, undefined, { idleMs: 60_000, recycleAfterBytes: 1024 * 1024 });
+  try {
+    const quiet = await run(pool, ['-c', 'echo small']);
+    assert.equal(quiet.out, 'small\n');
+    const [kept] = spawnerPids();
+    assert.equal((await run(pool, ['-c', 'echo again'])).out, 'again\n');
+    assert.deepEqual(spawnerPids(), [kept], 'a quiet spawner stays while steps keep coming');
+    const loud = await run(pool, ['-c', 'head -c 2097152 /dev/zero']);
+    assert.equal(loud.out.length, 2097152);
+    await until('the loud spawner exits', () => !spawnerPids().includes(kept!));
+    assert.equal((await run(pool, ['-c', 'echo fresh'])).out, 'fresh\n');
+    assert.equal(spawnerPids().length, 1);
   } finally {
     pool.close();
   }

@@ -6,6 +6,7 @@ import { FORGES, deliveryIdOf, forgeEventOf, parseWebhook, verifyWebhook, type F
 import type { WebhookAnswer } from '../../../api-client/index.js';
 import { actorOf, keptHeaders, unverifiedBody, webhookJson } from '../delivery-record.js';
 import { sendProblem } from '../problem.js';
+import type { DeliveryAnswer } from '../../metrics/index.js';
 import type { CreateRunFromEvent } from '../../runs/index.js';
 import { requestSchema, responseSchema } from '../zod-schemas.js';
 
@@ -34,6 +35,17 @@ export interface WebhookDeps {
   readonly createRun: CreateRunFromEvent;
   /** Ids for deliveries that failed authentication. */
   readonly newId: () => string;
+  /** Told what each delivery was answered (metrics), after the answer went out. */
+  readonly onAnswered?: (forge: Forge, answer: DeliveryAnswer) => void;
+}
+
+/** What each 2xx answer said; a reply not in here (an error, a 503) was `rejected`. */
+const answers = new WeakMap<FastifyReply, WebhookAnswer['status']>();
+
+function answerOf(reply: FastifyReply): DeliveryAnswer {
+  const status = reply.statusCode < 300 ? answers.get(reply) : undefined;
+  if (status === undefined) return 'rejected';
+  return status === 'pong' ? 'ignored' : status;
 }
 
 const params = requestSchema(z.object({ project: z.string().min(1).max(200) }).strict());
@@ -58,7 +70,13 @@ export function webhookRoutes(scope: FastifyInstance, deps: WebhookDeps): void {
   for (const forge of FORGES) {
     scope.post(
       `/${forge}/:project`,
-      { config: { permission: 'public' }, bodyLimit: WEBHOOK_BODY_LIMIT, schema: { params, response: { 200: answer, 201: answer, 202: answer } } },
+      {
+        config: { permission: 'public' },
+        bodyLimit: WEBHOOK_BODY_LIMIT,
+        schema: { params, response: { 200: answer, 201: answer, 202: answer } },
+        // onResponse also runs for answers that never reached the handler (413 too large).
+        onResponse: async (_request, reply) => deps.onAnswered?.(forge, answerOf(reply)),
+      },
       (request, reply) => handleDelivery({ deps, forge, request, reply, inFlight }),
     );
   }
@@ -146,6 +164,7 @@ async function duplicateAnswer(ctx: DeliveryContext, delivery: Delivery): Promis
 }
 
 function send(reply: FastifyReply, code: number, body: WebhookAnswer): FastifyReply {
+  answers.set(reply, body.status);
   return reply.code(code).send(body);
 }
 

@@ -2,8 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { GantryError } from '../../../core/index.js';
 import type { Store } from '../../../store/index.js';
-import { LogStream, type LiveHub } from '../../live/index.js';
+import { LogPages, LogStream, type LiveHub } from '../../live/index.js';
 import { jobParams } from '../run-schemas.js';
+import { openEventStream } from '../sse.js';
 import { requestSchema } from '../zod-schemas.js';
 import { projectOrThrow } from './runs.js';
 
@@ -37,13 +38,15 @@ function resumeFrom(header: string | string[] | undefined, after: number | undef
  */
 export function logStreamRoutes(app: FastifyInstance, store: Store, hub: LiveHub, options: LogStreamRouteOptions = {}): void {
   const open = new Set<LogStream>();
+  // One page cache for every stream: followers catching up share store reads and formatting.
+  const pages = new LogPages();
   app.addHook('preClose', async () => {
     for (const stream of open) stream.stop('server-closing');
   });
 
   app.get(
     '/projects/:name/runs/:number/jobs/:job/logs/stream',
-    { config: { permission: 'admin' }, schema: { params: requestSchema(jobParams), querystring: requestSchema(streamQuery) } },
+    { config: { permission: 'project:read', produces: 'text/event-stream' }, schema: { summary: "A job's log live (Server-Sent Events)", params: requestSchema(jobParams), querystring: requestSchema(streamQuery) } },
     async (request, reply) => {
       const { name, number, job } = request.params as z.output<typeof jobParams>;
       const { after } = request.query as z.output<typeof streamQuery>;
@@ -54,24 +57,16 @@ export function logStreamRoutes(app: FastifyInstance, store: Store, hub: LiveHub
       const known = run.plan?.jobs.some((j) => j.id === job) || (await store.runs.getJob(run.id, job)) !== undefined;
       if (!known) throw new GantryError('RUN_JOB_NOT_FOUND', `run #${number} of ${project.name} has no job "${job}"`);
 
-      reply.hijack();
       const res = reply.raw;
-      res.writeHead(200, {
-        ...(reply.getHeaders() as Record<string, string>),
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
-        // nginx and friends buffer responses unless told not to.
-        'x-accel-buffering': 'no',
-      });
-      res.socket?.setNoDelay(true);
+      const sink = openEventStream(reply);
       const stream = new LogStream({
         store,
         hub,
         runId: run.id,
         jobId: job,
         after: from,
-        sink: { write: (chunk) => void res.write(chunk), bufferedBytes: () => res.writableLength, end: () => void (res.writableEnded || res.end()) },
+        sink,
+        pages,
         ...(options.heartbeatMs !== undefined && { heartbeatMs: options.heartbeatMs }),
         ...(options.maxBufferedBytes !== undefined && { maxBufferedBytes: options.maxBufferedBytes }),
         onError: (err) => request.log.warn({ err, runId: run.id, job }, 'live log stream failed'),

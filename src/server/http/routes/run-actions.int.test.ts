@@ -20,7 +20,7 @@ const origin = createTestOrigin();
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'gantry-run-actions-'));
   const config = loadConfig(serverSettings, {
-    env: { GANTRY_LISTEN: '127.0.0.1:0', GANTRY_DATA_DIR: dir, GANTRY_ADMIN_TOKEN: TOKEN, GANTRY_LOG_LEVEL: 'warn', GANTRY_LEASE_TTL: '1s' },
+    env: { GANTRY_LISTEN: '127.0.0.1:0', GANTRY_DATA_DIR: dir, GANTRY_ADMIN_TOKEN: TOKEN, GANTRY_LOG_LEVEL: 'warn', GANTRY_LEASE_TTL: '10s' },
     context: { cwd: dir, isTty: false },
   });
   server = await startServer(config, { announce: () => {}, logDestination: new Writable({ write: (_c, _e, done) => done() }) });

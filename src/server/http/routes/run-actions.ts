@@ -19,7 +19,7 @@ export interface RunControl {
 const retryBody = z.object({ failedOnly: z.boolean().optional() }).strict().nullish();
 
 /**
- * Run actions (admin only until roles arrive):
+ * Run actions (`project:trigger`):
  * - `POST /projects/{p}/runs/{n}/cancel` → 200 with the run when it is `canceled` (at once for a
  *   queued run, or already canceled), 202 when its running jobs are being stopped (it ends `canceled`
  *   once the agents answer); 409 RUN_ALREADY_FINISHED for a run that ended otherwise.
@@ -30,7 +30,7 @@ export function runActionRoutes(app: FastifyInstance, store: Store, control: Run
   const detail = responseSchema(runDetailView);
   app.post(
     '/projects/:name/runs/:number/cancel',
-    { config: { permission: 'admin' }, schema: { params: requestSchema(runParams), response: { 200: detail, 202: detail } } },
+    { config: { permission: 'project:trigger' }, schema: { summary: 'Cancel a run', params: requestSchema(runParams), response: { 200: detail, 202: detail } } },
     async (request, reply) => {
       const { name, number } = request.params as z.output<typeof runParams>;
       const project = await projectOrThrow(store, name);
@@ -43,7 +43,7 @@ export function runActionRoutes(app: FastifyInstance, store: Store, control: Run
   );
   app.post(
     '/projects/:name/runs/:number/retry',
-    { config: { permission: 'admin' }, schema: { params: requestSchema(runParams), body: requestSchema(retryBody), response: { 201: detail } } },
+    { config: { permission: 'project:trigger' }, schema: { summary: 'Retry a run as a new run', params: requestSchema(runParams), body: requestSchema(retryBody), response: { 201: detail } } },
     async (request, reply) => {
       const { name, number } = request.params as z.output<typeof runParams>;
       const body = (request.body ?? {}) as NonNullable<z.output<typeof retryBody>>;

@@ -13,8 +13,8 @@ import { pinAndCheckTrigger } from '../trigger-inputs.js';
 import { requestSchema, responseSchema } from '../zod-schemas.js';
 
 /**
- * Runs API (admin only until roles arrive): list and show runs, read a job's log, and start a run by
- * hand or from a script. Runs are addressed by their per-project number.
+ * Runs API: list and show runs, read a job's log (`project:read`), and start a run by hand or from a
+ * script (`project:trigger`). Runs are addressed by their per-project number.
  */
 export async function projectOrThrow(store: Store, name: string): Promise<Project> {
   const project = await store.projects.getByName(name);
@@ -22,26 +22,33 @@ export async function projectOrThrow(store: Store, name: string): Promise<Projec
   return project;
 }
 
-async function runOrThrow(store: Store, project: Project, number: number): Promise<Run> {
+export async function runOrThrow(store: Store, project: Project, number: number): Promise<Run> {
   const run = await store.runs.getByNumber(project.id, number);
   if (!run) throw new GantryError('RUN_NOT_FOUND', `project ${project.name} has no run #${number}`);
   return run;
 }
 
+/** Lines may be stored before the engine records the job row: the plan knows the job too. */
+export async function assertJobKnown(store: Store, project: Project, run: Run, job: string): Promise<void> {
+  const known = run.plan?.jobs.some((j) => j.id === job) || (await store.runs.getJob(run.id, job)) !== undefined;
+  if (!known) throw new GantryError('RUN_JOB_NOT_FOUND', `run #${run.number} of ${project.name} has no job "${job}"`);
+}
+
 export async function runDetail(store: Store, project: Project, run: Run): Promise<RunDetailView> {
   const jobs = await store.runs.listJobs(run.id);
+  const approvals = new Map((await store.approvals.listForRun(run.id)).map((a) => [a.jobId, a]));
   const views: JobView[] = [];
-  for (const job of jobs) views.push(toJobView(job, await store.runs.listSteps(run.id, job.jobId), run.plan));
+  for (const job of jobs) views.push(toJobView(job, await store.runs.listSteps(run.id, job.jobId), run.plan, approvals.get(job.jobId)));
   return toRunDetailView(run, project.name, views);
 }
 
 export function runRoutes(app: FastifyInstance, store: Store, starter: RunStarter | undefined): void {
-  const admin = { permission: 'admin' as const };
+  const read = { permission: 'project:read' as const };
   const detail = responseSchema(runDetailView);
 
   app.get(
     '/projects/:name/runs',
-    { config: admin, schema: { params: requestSchema(projectParams), querystring: requestSchema(listRunsQuery), response: { 200: responseSchema(runListView) } } },
+    { config: read, schema: { summary: 'List runs, newest first', params: requestSchema(projectParams), querystring: requestSchema(listRunsQuery), response: { 200: responseSchema(runListView) } } },
     async (request) => {
       const { name } = request.params as z.output<typeof projectParams>;
       const query = request.query as z.output<typeof listRunsQuery>;
@@ -59,7 +66,7 @@ export function runRoutes(app: FastifyInstance, store: Store, starter: RunStarte
 
   app.get(
     '/projects/:name/runs/:number',
-    { config: admin, schema: { params: requestSchema(runParams), response: { 200: detail } } },
+    { config: read, schema: { summary: 'Show a run with its jobs and steps', params: requestSchema(runParams), response: { 200: detail } } },
     async (request) => {
       const { name, number } = request.params as z.output<typeof runParams>;
       const project = await projectOrThrow(store, name);
@@ -69,15 +76,13 @@ export function runRoutes(app: FastifyInstance, store: Store, starter: RunStarte
 
   app.get(
     '/projects/:name/runs/:number/jobs/:job/logs',
-    { config: admin, schema: { params: requestSchema(jobParams), querystring: requestSchema(logsQuery), response: { 200: responseSchema(logPageView) } } },
+    { config: read, schema: { summary: "A page of a job's log lines", params: requestSchema(jobParams), querystring: requestSchema(logsQuery), response: { 200: responseSchema(logPageView) } } },
     async (request) => {
       const { name, number, job } = request.params as z.output<typeof jobParams>;
       const { after, limit } = request.query as z.output<typeof logsQuery>;
       const project = await projectOrThrow(store, name);
       const run = await runOrThrow(store, project, number);
-      // Lines may be stored before the engine records the job row: the plan knows the job too.
-      const known = run.plan?.jobs.some((j) => j.id === job) || (await store.runs.getJob(run.id, job)) !== undefined;
-      if (!known) throw new GantryError('RUN_JOB_NOT_FOUND', `run #${number} of ${project.name} has no job "${job}"`);
+      await assertJobKnown(store, project, run, job);
       const lines = await store.logs.read(run.id, job, { afterSeq: after, limit });
       return {
         lines: lines.map((l) => ({ seq: l.seq, step: l.step, stream: l.stream, line: l.line, time: new Date(l.ts).toISOString() })),
@@ -92,7 +97,7 @@ export function runRoutes(app: FastifyInstance, store: Store, starter: RunStarte
 function triggerRoute(app: FastifyInstance, store: Store, starter: RunStarter, detail: Record<string, unknown>): void {
   app.post(
     '/projects/:name/runs',
-    { config: { permission: 'admin' }, schema: { params: requestSchema(projectParams), body: requestSchema(triggerRunBody), response: { 201: detail } } },
+    { config: { permission: 'project:trigger' }, schema: { summary: 'Start a run (manual or api event)', params: requestSchema(projectParams), body: requestSchema(triggerRunBody), response: { 201: detail } } },
     async (request, reply) => {
       const { name } = request.params as z.output<typeof projectParams>;
       const body = request.body as z.output<typeof triggerRunBody>;

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, test } from 'node:test';
-import { openTempSqliteStore, type TempSqliteStore } from '../store/sqlite/index.js';
-import { createTokenAuthenticator, ENV_TOKEN_NAME, ensureAdminToken, generateToken, GENERATED_TOKEN_NAME, hashToken } from './tokens.js';
+import { openTempSqliteStore, type TempSqliteStore } from '../../store/sqlite/index.js';
+import { createTokenAuthenticator, ENV_TOKEN_NAME, ensureAdminToken, generateToken, GENERATED_TOKEN_NAME, hashToken } from './api-tokens.js';
 
 const temps: TempSqliteStore[] = [];
 after(async () => {
@@ -67,7 +67,9 @@ test('authenticator: known token → admin principal and lastUsedAt recorded; un
     kind: 'token',
     id: 'token:N',
     name: GENERATED_TOKEN_NAME,
-    roles: ['admin'],
+    userId: null,
+    admin: true,
+    scope: 'write',
   });
   assert.equal(await auth.authenticate(`${generated}x`), undefined);
   assert.equal(await auth.authenticate(''), undefined);

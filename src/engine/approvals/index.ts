@@ -1,0 +1,1 @@
+export { ApprovalGate, approvalReason, protectedEnvironmentOf, type DecisionInput } from './approval-gate.js';
