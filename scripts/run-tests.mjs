@@ -31,31 +31,46 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-const tapFile = join(mkdtempSync(join(tmpdir(), 'gantry-tests-')), 'report.tap');
-const result = spawnSync(
-  process.execPath,
-  [
-    '--import', 'tsx',
-    '--test',
-    '--test-concurrency=3',
-    // A hung test fails after this long instead of stalling the whole run (node:test has no limit).
-    '--test-timeout=120000',
-    '--test-reporter=spec', '--test-reporter-destination=stdout',
-    '--test-reporter=tap', `--test-reporter-destination=${tapFile}`,
-    ...files,
-  ],
-  { stdio: 'inherit' },
-);
+// Files named *.perf.test.ts check a speed budget in wall-clock time. They run after the rest, one at a
+// time, so the other test files' load does not count against the budget they measure.
+const isPerf = (file) => /\.perf\.test\.tsx?$/.test(file);
+const phases = [
+  { files: files.filter((f) => !isPerf(f)), concurrency: 3 },
+  { files: files.filter(isPerf), concurrency: 1 },
+].filter((phase) => phase.files.length > 0);
 
-const tap = existsSync(tapFile) ? readFileSync(tapFile, 'utf8') : '';
-const count = (name) => Number((tap.match(new RegExp(`^# ${name} (\\d+)$`, "m")) ?? [])[1] ?? 0);
-const tests = count('tests');
-const passed = count('pass');
-const failed = count('fail');
+const reportDir = mkdtempSync(join(tmpdir(), 'gantry-tests-'));
+let status = 0;
+let tests = 0;
+let passed = 0;
+let failed = 0;
+phases.forEach((phase, i) => {
+  const tapFile = join(reportDir, `report-${i}.tap`);
+  const result = spawnSync(
+    process.execPath,
+    [
+      '--import', 'tsx',
+      '--test',
+      `--test-concurrency=${phase.concurrency}`,
+      // A hung test fails after this long instead of stalling the whole run (node:test has no limit).
+      '--test-timeout=120000',
+      '--test-reporter=spec', '--test-reporter-destination=stdout',
+      '--test-reporter=tap', `--test-reporter-destination=${tapFile}`,
+      ...phase.files,
+    ],
+    { stdio: 'inherit' },
+  );
+  const tap = existsSync(tapFile) ? readFileSync(tapFile, 'utf8') : '';
+  const count = (name) => Number((tap.match(new RegExp(`^# ${name} (\\d+)$`, 'm')) ?? [])[1] ?? 0);
+  tests += count('tests');
+  passed += count('pass');
+  failed += count('fail');
+  if (result.status !== 0) status = result.status ?? 1;
+});
 console.log(`\nrun-tests: ${files.length} files, ${tests} tests`);
 console.log(`${passed} passed, ${failed} failed`);
 if (tests === 0) {
   console.error('run-tests: zero tests ran — treating as failure');
   process.exit(1);
 }
-process.exit(result.status ?? 1);
+process.exit(status);

@@ -63,7 +63,7 @@ test('the run service prunes at start and then every intervalMs, by the injected
   const service = createRunService({ store, clock, leaseTtlMs: 10_000, retention: { maxAgeDays: 1, keepPerProject: null, intervalMs: 30 } });
   t.after(() => service.close());
   await service.start();
-  const deadline = Date.now() + 5000;
+  const deadline = Date.now() + 20_000;
   while ((await store.runs.get(first.id)) !== undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
   assert.equal(await store.runs.get(first.id), undefined, 'pruned at start');
   assert.ok(await store.runs.get(second.id));

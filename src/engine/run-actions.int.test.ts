@@ -81,7 +81,7 @@ test('cancel a running run: the process is killed, the always() step runs, the r
   const ended = await finished(h.store, run.id);
   assert.equal(ended.status, 'canceled');
   assert.equal(ended.reason, 'canceled by admin');
-  assert.ok(await waitGone(pid, 2000), `sleep (pid ${pid}) still runs`);
+  assert.ok(await waitGone(pid, 10_000), `sleep (pid ${pid}) still runs`);
   assert.equal(readFileSync(join(dir, 'always'), 'utf8'), 'cleaned\n');
   const jobs = await jobsOf(h, run);
   assert.equal(jobs.work![0], 'canceled');

@@ -98,7 +98,7 @@ test('alias bombs and deep nesting end in diagnostics, fast', () => {
   for (const text of [bomb, '['.repeat(200_000), `${'- '.repeat(20_000)}x`, `a:\n${'  '.repeat(1)}${'{b: '.repeat(50_000)}`]) {
     const started = Date.now();
     const result = load(text);
-    assert.ok(Date.now() - started < 2000, 'bounded time');
+    assert.ok(Date.now() - started < 5000, 'bounded time'); // a blow-up takes minutes; 5 s leaves room for a loaded machine
     assert.equal(result.loaded, undefined);
     assert.ok(result.diagnostics.length > 0 && result.diagnostics.length <= 10);
     assert.equal(result.diagnostics[0]!.code, 'PIPELINE_YAML_SYNTAX');

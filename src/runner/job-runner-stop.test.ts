@@ -19,7 +19,7 @@ describe('job runner: timeouts and cancel', () => {
     assert.deepEqual(r.lines(0, 'system'), ['step timed out after 2s']);
     const pid = Number(r.lines(0)[0]);
     assert.ok(pid > 0, `the step printed its grandchild's pid before the timeout: ${JSON.stringify(r.lines(0))}`);
-    assert.ok(await waitGone(pid, 2000), `grandchild ${pid} survived the timeout`);
+    assert.ok(await waitGone(pid, 10_000), `grandchild ${pid} survived the timeout`);
     assert.equal(r.statuses[1], 'skipped');
     assert.equal(r.statuses[2], 'success');
     assert.equal(r.outcome.status, 'failure');
@@ -37,7 +37,7 @@ describe('job runner: timeouts and cancel', () => {
     assert.equal(r.statuses[2], 'skipped');
     assert.equal(r.outcome.failureKind, 'timeout');
     const pid = Number(r.lines(1)[0]);
-    assert.ok(await waitGone(pid, 2000), `grandchild ${pid} survived the job timeout`);
+    assert.ok(await waitGone(pid, 10_000), `grandchild ${pid} survived the job timeout`);
   });
 
   it('cancel kills the running step; only always()/cancelled() steps run after it', async () => {
@@ -62,7 +62,7 @@ describe('job runner: timeouts and cancel', () => {
       },
     );
     assert.ok(pid > 0);
-    assert.ok(isGone(pid) || (await waitGone(pid, 2000)), `grandchild ${pid} survived the cancel`);
+    assert.ok(isGone(pid) || (await waitGone(pid, 10_000)), `grandchild ${pid} survived the cancel`);
     assert.deepEqual(r.statuses, { 0: 'canceled', 1: 'skipped', 2: 'success', 3: 'success', 4: 'skipped' });
     assert.deepEqual(r.lines(2), ['cancelled: cancelled']);
     assert.equal(r.outcome.status, 'canceled');

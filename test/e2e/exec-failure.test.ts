@@ -76,7 +76,7 @@ jobs:
   assert.match(r.stdout, /timed out|timeout/i);
   const pids = readPids(join(dir, 'pids'));
   assert.equal(pids.length, 2);
-  for (const pid of pids) await waitFor(() => isGone(pid) || undefined, 3000, `pid ${pid} gone`);
+  for (const pid of pids) await waitFor(() => isGone(pid) || undefined, 10_000, `pid ${pid} gone`);
 });
 
 test('exit codes: success 0, failure 1, invalid pipeline 3 with diagnostics, missing file 3, bad flag 2', async () => {

@@ -34,7 +34,7 @@ test('Ctrl-C cancels the run: exit 130, every step process gone, always() cleanu
   assert.equal(existsSync(join(dir, 'cleanup.ran')), true, 'cleanup job ran after cancel');
   const pids = readPids(join(dir, 'pids'));
   assert.equal(pids.length, 2);
-  for (const pid of pids) await waitFor(() => isGone(pid) || undefined, 3000, `pid ${pid} gone`);
+  for (const pid of pids) await waitFor(() => isGone(pid) || undefined, 10_000, `pid ${pid} gone`);
 });
 
 test('a second Ctrl-C forces: exit 130 at once, no process left behind', async () => {
@@ -66,8 +66,9 @@ jobs:
     },
   });
   assert.equal(r.code, 130, r.stdout + r.stderr);
-  assert.ok(Date.now() - sentAt < 1500, 'forced exit does not wait for the kill grace');
+  // The kill grace of gantry exec is 2 s: a graceful cancel of this step could not end sooner.
+  assert.ok(Date.now() - sentAt < 2000, `forced exit after ${Date.now() - sentAt} ms: it waited for the kill grace`);
   const pids = readPids(join(dir, 'pids'));
-  for (const pid of pids) await waitFor(() => isGone(pid) || undefined, 3000, `pid ${pid} gone`);
+  for (const pid of pids) await waitFor(() => isGone(pid) || undefined, 10_000, `pid ${pid} gone`);
   assert.equal(readIfExists(join(dir, 'nothing')), undefined);
 });

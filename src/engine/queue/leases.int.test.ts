@@ -46,7 +46,7 @@ async function setup(t: TestContext, yaml: string, leaseTtlMs = 1000) {
 const stale = (err: unknown) => err instanceof GantryError && err.code === 'LEASE_STALE';
 
 async function waitStatus(check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 5000;
+  const deadline = Date.now() + 20_000;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error('timed out');
     await new Promise((r) => setTimeout(r, 20));

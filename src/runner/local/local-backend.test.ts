@@ -55,7 +55,7 @@ describe('LocalBackend.exec', () => {
     const r = await sh('sleep 1000 & echo $!');
     assert.equal(r.exitCode, 0);
     const [pid] = pidsOf(r.stdout);
-    assert.ok(await waitGone(pid!), `background pid ${pid} survived the step`);
+    assert.ok(await waitGone(pid!, 10_000), `background pid ${pid} survived the step`);
   });
 
   it('does not hang on a process that escaped the group but holds the output pipes', async () => {
@@ -81,7 +81,7 @@ describe('LocalBackend.exec', () => {
     assert.equal(r.exitCode, null);
     assert.ok(Date.now() - started < 10_000);
     const [pid] = pidsOf(r.stdout);
-    assert.ok(await waitGone(pid!, 500), `grandchild ${pid} survived the timeout`);
+    assert.ok(await waitGone(pid!, 10_000), `grandchild ${pid} survived the timeout`);
   });
 
   it('on abort kills the group and resolves canceled', async () => {
@@ -104,7 +104,7 @@ describe('LocalBackend.exec', () => {
     const r = await result;
     assert.equal(r.canceled, true);
     assert.ok(pid > 0);
-    assert.ok(await waitGone(pid, 2000), `grandchild ${pid} survived the cancel`);
+    assert.ok(await waitGone(pid, 10_000), `grandchild ${pid} survived the cancel`);
   });
 
   it('sends SIGKILL after the grace period when TERM is ignored', async () => {
@@ -116,7 +116,7 @@ describe('LocalBackend.exec', () => {
     assert.equal(r.signal, 'SIGKILL');
     assert.ok(elapsed >= 1780, `resolved after ${elapsed}ms, before the grace period ended`);
     const [pid] = pidsOf(r.stdout);
-    assert.ok(isGone(pid!) || (await waitGone(pid!, 500)));
+    assert.ok(isGone(pid!) || (await waitGone(pid!, 10_000)));
   });
 
   it('does not start anything when the signal is already aborted', async () => {

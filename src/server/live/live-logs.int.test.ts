@@ -1,59 +1,26 @@
 // Live logs end to end in one process: startServer (real SQLite, real git origin, embedded agent
 // running real shell steps), the SSE route over real HTTP on 127.0.0.1, and the api-client follow.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect as tcpConnect, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { Writable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { createApiClient, SseParser, type ApiClient, type FollowEvent } from '../../api-client/index.js';
-import { loadConfig, serverSettings } from '../../config/index.js';
 import type { GantryError } from '../../core/index.js';
-import { startServer, type RunningServer } from '../index.js';
-import { createTestOrigin, type TestOrigin } from '../repos/test-origin.js';
+import type { RunningServer } from '../index.js';
+import { LIVE_TOKEN, startLiveTestServer, type LiveTestServer } from './live-test-server.js';
 
-const TOKEN = 'live-logs-test-admin-token';
-const PIPELINE = `version: 1
-on:
-  api: { inputs: { nap: { default: "no", options: ["no", "yes"] } } }
-jobs:
-  talk:
-    steps:
-      - run: "for i in $(seq 1 20); do echo line $i; sleep 0.05; done"
-  nap:
-    needs: [talk]
-    if: inputs.nap == 'yes'
-    steps:
-      - run: "echo napping; sleep 5"
-`;
-
-let dir: string;
+let live: LiveTestServer;
 let server: RunningServer;
-let origin: TestOrigin;
 let api: ApiClient;
+const TOKEN = LIVE_TOKEN;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'gantry-live-'));
-  const config = loadConfig(serverSettings, {
-    env: { GANTRY_LISTEN: '127.0.0.1:0', GANTRY_DATA_DIR: dir, GANTRY_ADMIN_TOKEN: TOKEN, GANTRY_LOG_LEVEL: 'warn', GANTRY_SHUTDOWN_GRACE: '1s' },
-    context: { cwd: dir, isTty: false },
-  });
-  server = await startServer(config, { announce: () => {}, logDestination: new Writable({ write: (_c, _e, done) => done() }) });
-  origin = createTestOrigin();
-  origin.commit({ '.gantry.yml': PIPELINE }, { message: 'live' });
-  api = createApiClient({ baseUrl: server.url, token: TOKEN });
-  await api.projects.create({ name: 'live', repoUrl: origin.bare });
+  live = await startLiveTestServer();
+  ({ server, api } = live);
 });
 
-after(async () => {
-  await server.stop('test');
-  origin.cleanup();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => live.cleanup());
 
-async function until(check: () => boolean | Promise<boolean>, what: string, ms = 5000): Promise<void> {
+async function until(check: () => boolean | Promise<boolean>, what: string, ms = 20_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await check())) {
     assert.ok(Date.now() < deadline, `timed out waiting for ${what}`);
@@ -65,42 +32,22 @@ const range = (from: number, to: number) => Array.from({ length: to - from + 1 }
 const echoed = (lines: { line: string }[]) => lines.map((l) => l.line).filter((l) => /^line \d+$/.test(l));
 const LINES = range(1, 20).map((i) => `line ${i}`);
 
-async function trigger(inputs: Record<string, string> = {}): Promise<{ number: number; id: number }> {
-  const run = await api.runs.trigger('live', { inputs });
-  return { number: run.number, id: run.id };
-}
+const trigger = (inputs: Record<string, string> = {}) => live.trigger(inputs);
 
-test('follow from the start: every line once, in order, then end; each line arrives ≤ 100 ms after it is stored', async (t) => {
+// How soon lines arrive is measured in live-latency.perf.test.ts.
+test('follow from the start: every line once, in order, then end', async () => {
   const run = await trigger();
-  const storedAt = new Map<number, number>();
-  const off = server.live.subscribeLogs(run.id, 'talk', (lines) => {
-    for (const l of lines) storedAt.set(l.seq, performance.now());
-  });
-  const got: { seq: number; line: string; time: string; at: number; wall: number }[] = [];
+  const got: { seq: number; line: string }[] = [];
   let end: Extract<FollowEvent, { type: 'end' }>['end'] | undefined;
   for await (const event of api.runs.follow('live', run.number, 'talk')) {
-    if (event.type === 'line') got.push({ ...event.line, at: performance.now(), wall: Date.now() });
+    if (event.type === 'line') got.push(event.line);
     else end = event.end;
   }
-  off();
   assert.deepEqual(got.map((l) => l.seq), range(1, got.length), 'seq 1..n, no gap, no duplicate');
   assert.deepEqual(echoed(got), LINES);
   assert.deepEqual(end, { status: 'success', reason: null, runStatus: end?.runStatus, lastSeq: got.length });
   const stored = await api.runs.logs('live', run.number, 'talk');
   assert.deepEqual(got.map(({ seq, line }) => ({ seq, line })), stored.lines.map(({ seq, line }) => ({ seq, line })), 'the stream is the stored log');
-
-  const delays = got.filter((l) => storedAt.has(l.seq)).map((l) => l.at - storedAt.get(l.seq)!).sort((a, b) => a - b);
-  assert.ok(delays.length >= 15, `most lines were seen stored live (${delays.length})`);
-  const p50 = delays[Math.floor(delays.length / 2)]!;
-  const max = delays.at(-1)!;
-  t.diagnostic(`store → client delay over ${delays.length} lines: p50 ${p50.toFixed(1)} ms, max ${max.toFixed(1)} ms`);
-  assert.ok(p50 < 100, `p50 ${p50} ms`);
-  assert.ok(max < 1000, `max ${max} ms`);
-  // End to end, from the moment the agent read the line off the step's output (agent batching included).
-  const printed = got.map((l) => l.wall - Date.parse(l.time)).sort((a, b) => a - b);
-  const printedP50 = printed[Math.floor(printed.length / 2)]!;
-  t.diagnostic(`printed → client delay: p50 ${printedP50} ms, max ${printed.at(-1)} ms`);
-  assert.ok(printedP50 < 100, `printed → client p50 ${printedP50} ms`);
   await until(() => server.live.subscriberCount() === 0, 'no subscribers left');
 });
 

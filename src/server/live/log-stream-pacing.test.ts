@@ -67,7 +67,7 @@ test('a peer that falls behind is paused, not closed: it gets every line once, i
   const stream = new LogStream({ store: temp.store, hub, runId, jobId: 'j', after: 0, sink, pageSize: 4, pages: new LogPages(), maxBufferedBytes: 300, heartbeatMs: 60_000 });
   stream.start();
   await store(range(1, 3));
-  for (const deadline = Date.now() + 5000; sink.seqs().length < 3 && Date.now() < deadline; ) await settle();
+  for (const deadline = Date.now() + 20_000; sink.seqs().length < 3 && Date.now() < deadline; ) await settle();
   assert.deepEqual(sink.seqs(), [1, 2, 3]);
   await store(range(4, 6)); // over the budget now: paused
   await settle();

@@ -68,7 +68,7 @@ const range = (from: number, to: number) => Array.from({ length: to - from + 1 }
 const settle = () => new Promise((r) => setTimeout(r, 20));
 /** Waits for what must happen (a loaded machine takes its time); `settle` only gives what must not happen a chance. */
 async function until(check: () => boolean, what: string): Promise<void> {
-  for (const deadline = Date.now() + 5000; !check(); await new Promise((r) => setTimeout(r, 5))) {
+  for (const deadline = Date.now() + 20_000; !check(); await new Promise((r) => setTimeout(r, 5))) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
   }
 }

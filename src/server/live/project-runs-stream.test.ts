@@ -20,7 +20,7 @@ function recorder(): SseSink & { events: () => string[]; ended: () => boolean } 
 }
 
 const until = async (check: () => boolean, what: string) => {
-  for (const deadline = Date.now() + 2000; !check(); await new Promise((r) => setTimeout(r, 5))) assert.ok(Date.now() < deadline, `timed out waiting for ${what}`);
+  for (const deadline = Date.now() + 20_000; !check(); await new Promise((r) => setTimeout(r, 5))) assert.ok(Date.now() < deadline, `timed out waiting for ${what}`);
 };
 
 test('sends the list at once, again on hub news of a run in it, never the same list twice; follows the runs in the list', async () => {

@@ -22,7 +22,7 @@ const alive = (pid: number | undefined): boolean => {
   }
 };
 async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+  for (let i = 0; i < 2000 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
   assert.ok(check(), 'condition reached');
 }
 
