@@ -103,7 +103,7 @@ test('server: a job granted as the Lease call is cancelled is given back at once
   await reached;
   giveUp.abort();
   await assert.rejects(call);
-  for (let i = 0; i < 100 && h.released.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+  for (let i = 0; i < 1000 && h.released.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
   assert.deepEqual(h.released, ['9/job1@1']);
   await assert.rejects(h.client.call('heartbeat', { agentId, leaseId: '9/job1', epoch: 1 }), (err: AgentCallError) => err.code === 'LEASE_STALE');
 });

@@ -3,6 +3,7 @@ import type { LogLine } from '../../store/index.js';
 import type { AgentLogLine, AgentPort, AppendAnswer, HeartbeatAnswer, Lease, LeaseRequest, StepReport } from '../agent-port.js';
 import type { JobOutcome } from '../executor.js';
 import { canceledOutcome, sanitize } from './job-outcomes.js';
+import { acceptInSequence } from './log-sequence.js';
 import { pickNext, type QueueCandidate, type RunningCounts } from './pick-next.js';
 import type { JobQueueOptions, QueuedJob } from './queued-job.js';
 
@@ -206,20 +207,12 @@ export class JobQueue implements AgentPort {
   }
 
   async #append(entry: Entry, lines: readonly AgentLogLine[]): Promise<AppendAnswer> {
-    const before = entry.logSeq;
-    const accepted: AgentLogLine[] = [];
-    let expected = before;
-    for (const line of [...lines].sort((a, b) => a.seq - b.seq)) {
-      if (line.seq <= expected) continue;
-      if (line.seq !== expected + 1) break;
-      accepted.push(line);
-      expected = line.seq;
-    }
-    if (accepted.length === 0) return { acceptedUpTo: before };
+    const { accepted, upTo } = acceptInSequence(entry.logSeq, lines);
+    if (accepted.length === 0) return { acceptedUpTo: entry.logSeq };
     const { runId, job } = entry.item;
     const stored: LogLine[] = accepted.map((l) => ({ runId, jobId: job.id, step: l.step, seq: l.seq, stream: l.stream, line: String(l.line), ts: l.ts }));
     await this.#options.logs.append(stored);
-    entry.logSeq = Math.max(entry.logSeq, expected);
+    entry.logSeq = Math.max(entry.logSeq, upTo);
     try {
       this.#options.onLogsStored?.(runId, job.id, stored);
     } catch {

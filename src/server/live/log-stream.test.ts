@@ -160,8 +160,7 @@ test('a job already ended: replay then end at once; heartbeats are comments', as
   assert.equal(await open(2).stream.done, 'job-ended', 'nothing left to send: just the end');
   await temp.store.runs.upsertJob({ runId, jobId: 'j', status: 'running' });
   const held = open(2, { heartbeatMs: 5 });
-  await new Promise((r) => setTimeout(r, 30));
-  assert.match(held.sink.text, /^: keepalive$/m);
+  await until(() => /^: keepalive$/m.test(held.sink.text), 'a keepalive');
   held.stream.stop('server-closing');
   assert.equal(await held.stream.done, 'server-closing');
   assert.equal(hub.subscriberCount(), 0);
