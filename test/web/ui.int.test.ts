@@ -105,8 +105,6 @@ after(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const statusOf = (selector: string) => page.locator(selector).getAttribute('data-status');
-
 test('an anonymous visit goes to the login page; a wrong password is refused; the right one logs in', async () => {
   await page.goto(`${url}/projects/site`);
   await page.waitForURL(/\/login\?next=%2Fprojects%2Fsite$/);
@@ -144,14 +142,15 @@ test('git push → the run appears in the runs list without a reload, then the r
   assert.ok((await page.locator('svg.dag .dag-edge').count()) >= 3, 'edges for needs');
   // deploy waits for a decision, and says why.
   await page.locator('li.job[data-job="deploy"]').getByText('approval required (environment production)').waitFor();
-  assert.equal(await statusOf('li.job[data-job="lint"] .status'), 'failure');
+  // lint does not gate deploy, so it may still be running when deploy starts to wait: wait for its end.
+  await page.locator('li.job[data-job="lint"] .status[data-status="failure"]').waitFor();
   await page.screenshot({ path: join(shots, 'run-dag.png'), fullPage: true });
 });
 
 test('approve the gated job from the run page: it runs, and the run ends live', async () => {
   await page.getByRole('button', { name: 'Approve deploy' }).click();
   await page.locator('h1 .status[data-status="failure"]').waitFor({ timeout: 30_000 });
-  assert.equal(await statusOf('li.job[data-job="deploy"] .status'), 'success');
+  await page.locator('li.job[data-job="deploy"] .status[data-status="success"]').waitFor();
   await page.locator('li.job[data-job="deploy"]').getByText(/approved by admin/).waitFor();
   const run = await api.runs.get('site', 1);
   assert.equal(run.jobs.find((j) => j.id === 'deploy')?.approval?.decision, 'approved');
@@ -163,8 +162,8 @@ test("open the failing job's log from the DAG and search it", async () => {
   await page.locator('.log-row', { hasText: 'checking 12 files' }).waitFor();
   await page.getByRole('searchbox', { name: 'Search the log' }).fill('NEEDLE-7');
   await page.getByRole('searchbox', { name: 'Search the log' }).press('Enter');
-  assert.equal(await page.getByTestId('match-count').innerText(), '1 of 1');
-  assert.match(await page.locator('.log-row.current').innerText(), /error: needle-7 is not allowed/);
+  await page.getByTestId('match-count').filter({ hasText: /^1 of 1$/ }).waitFor();
+  await page.locator('.log-row.current', { hasText: /error: needle-7 is not allowed/ }).waitFor();
   // Steps are collapsible and carry their duration.
   const header = page.locator('.log-step', { hasText: 'eslint' });
   assert.match(await header.innerText(), /failure · \d+ ?(ms|s)/);
