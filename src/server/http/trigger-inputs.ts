@@ -13,7 +13,8 @@ import { findPipelineFile, type PipelineFileLookup } from '../runs/index.js';
  * Pins the commit (so the run is made for exactly the commit checked here) and hands back the
  * pipeline file read there, so the run creator need not read it again
  * (`createRun(…, { alreadySynced: true, pipelineFile })`). A trigger naming a full commit id the
- * mirror already has does not fetch; a branch or tag does.
+ * mirror already has does not fetch, nor does a branch or tag whose head, read from an origin on this
+ * machine, the mirror has; any other fetches first.
  * Throws RUN_BAD_INPUT, GIT_UNKNOWN_REF, GIT_UNKNOWN_COMMIT, GIT_FETCH_FAILED.
  */
 export async function pinAndCheckTrigger(
@@ -21,8 +22,7 @@ export async function pinAndCheckTrigger(
   project: Project,
   event: GitEvent,
 ): Promise<{ event: GitEvent; pipelineFile: PipelineFileLookup }> {
-  if (!(await repos.hasCommit(project, event.sha))) await repos.sync(project);
-  const pinned = await pin(repos, project, event);
+  const pinned = (await pinWithoutFetch(repos, project, event)) ?? (await syncAndPin(repos, project, event));
   const lookup = await findPipelineFile(repos, project, pinned.sha);
   const result = { event: pinned, pipelineFile: lookup };
   if (!lookup.found) return result;
@@ -37,15 +37,32 @@ export async function pinAndCheckTrigger(
   return result;
 }
 
-async function pin(repos: RepoMirrors, project: Project, event: GitEvent): Promise<GitEvent> {
+/** The branch or tag named, and the ref that holds it (the project's default branch when none is named). */
+function namedRef(project: Project, event: GitEvent): { named: GitEvent; ref: string } {
+  const named: GitEvent = event.tag ? { ...event } : { ...event, branch: event.branch || project.defaultBranch };
+  return { named, ref: named.tag ? `refs/tags/${named.tag}` : `refs/heads/${named.branch}` };
+}
+
+/**
+ * No fetch when the mirror already has the commit: a full commit id it has, or a branch/tag whose
+ * head in an origin on this machine (one `git rev-parse` there) it has. Undefined: fetch first.
+ */
+async function pinWithoutFetch(repos: RepoMirrors, project: Project, event: GitEvent): Promise<GitEvent | undefined> {
+  if (event.sha !== '') return (await repos.hasCommit(project, event.sha)) ? event : undefined;
+  const { named, ref } = namedRef(project, event);
+  const head = await repos.originHead(project, ref);
+  return head !== undefined && (await repos.hasCommit(project, head)) ? { ...named, sha: head } : undefined;
+}
+
+async function syncAndPin(repos: RepoMirrors, project: Project, event: GitEvent): Promise<GitEvent> {
+  await repos.sync(project);
   if (event.sha !== '') {
     if ((await repos.resolve(project, event.sha)) === undefined) {
       throw new GantryError('GIT_UNKNOWN_COMMIT', `commit ${event.sha} is not in the repository of project ${project.name}`, { details: { sha: event.sha } });
     }
     return event;
   }
-  const named: GitEvent = event.tag ? { ...event } : { ...event, branch: event.branch || project.defaultBranch };
-  const ref = named.tag ? `refs/tags/${named.tag}` : `refs/heads/${named.branch}`;
+  const { named, ref } = namedRef(project, event);
   const sha = await repos.resolve(project, ref);
   if (sha === undefined) {
     const what = named.tag ? `tag '${named.tag}'` : `branch '${named.branch}'`;

@@ -9,6 +9,7 @@ import { gitFailure } from './git-failure.js';
 import { assertRefName, assertSha, assertTreePath, isFullSha, isZeroSha } from './git-names.js';
 import { createMirrorReaders } from './mirror-readers.js';
 import { createMirrorSync } from './mirror-sync.js';
+import { readLocalOriginHead } from './origin-head.js';
 
 /** What the mirrors need of a project: its id (names the mirror) and its configured clone URL. */
 export type MirrorProject = Pick<Project, 'id' | 'repoUrl'>;
@@ -68,6 +69,12 @@ export interface RepoMirrors {
   hasCommit(project: MirrorProject, sha: string): Promise<boolean>;
   /** Epoch ms of the last successful sync in this process, if any. */
   lastSyncedAt(project: Pick<Project, 'id'>): number | undefined;
+  /**
+   * The commit a full ref names in the origin right now, asked without a fetch when the origin is a
+   * repository on this machine (origin-head.ts); undefined for a remote origin or when that cannot
+   * tell. A trigger of a branch whose head the mirror already has then needs no fetch.
+   */
+  originHead(project: MirrorProject, ref: string): Promise<string | undefined>;
   /**
    * The commit a ref names, or undefined when there is no such ref/commit. `ref` is a full commit id
    * (checked to exist), a full ref (`refs/heads/main`, `refs/tags/v1`), or a short name tried as
@@ -150,6 +157,11 @@ export function createRepoMirrors(options: RepoMirrorsOptions): RepoMirrors {
     },
 
     lastSyncedAt: (project) => mirrorSync.lastSyncedAt(project),
+
+    originHead(project, ref) {
+      assertRefName(ref);
+      return readLocalOriginHead(project.repoUrl, ref, { timeoutMs: commandTimeoutMs, onGit: options.onGit });
+    },
 
     async resolve(project, ref) {
       if (isFullSha(ref)) return (await commitExists(project, ref)) ? ref : undefined;
