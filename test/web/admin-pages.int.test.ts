@@ -198,7 +198,7 @@ test('account: a user changes their own password; a wrong current one is refused
   const own = await context.newPage();
   try {
     await logIn(own, url, 'lin', 'lin-password-2');
-    await own.getByRole('link', { name: 'Account (lin)' }).click();
+    await own.getByRole('link', { name: 'lin account' }).click();
     // Not an admin: no links to the admin pages.
     assert.equal(await own.getByRole('banner').getByRole('link', { name: /^(Agents|Users|Secrets)$/ }).count(), 0);
     await own.waitForURL(`${url}/account`);

@@ -77,7 +77,7 @@ function App() {
               </>
             )}
             <a href="/tokens">Tokens</a>{' '}
-            <a href="/account" aria-label={`Account (${user.username})`}>
+            <a href="/account" aria-label={`${user.username} account`}>
               {user.username}
             </a>{' '}
             <button type="button" onClick={() => void logout().then(() => navigate('/login'))}>
