@@ -117,11 +117,18 @@ class Agent implements EmbeddedAgent {
     const job = new AbortController();
     this.#jobs.add(job);
     if (this.#stopping && !this.#leasing.signal.aborted) job.abort('agent stopping');
+    let unstored: string | undefined;
     const reporter = new LeaseReporter(port, lease, {
       now: () => this.#clock.now(),
+      sleep: (ms) => this.#clock.sleep(ms),
       onLost: (err) => {
         this.#options.onError?.(err, `lease ${lease.leaseId}`);
         job.abort('lease lost');
+      },
+      onUnstored: (reason) => {
+        unstored = reason;
+        this.#options.onError?.(new Error(reason), `lease ${lease.leaseId}`);
+        job.abort(reason);
       },
     });
     const heartbeat = this.#heartbeat(lease, job, reporter);
@@ -135,6 +142,10 @@ class Agent implements EmbeddedAgent {
       clearInterval(heartbeat);
     }
     await reporter.close();
+    if (unstored !== undefined) {
+      // The job was stopped because its output had nowhere to go: say so, not "canceled".
+      outcome = { status: 'error', failureKind: 'infrastructure', outputs: {}, reason: `${unstored} (${reporter.droppedLines} log lines not stored)` };
+    }
     if (!reporter.lost) {
       await port.done(lease.leaseId, lease.epoch, outcome).catch((err: unknown) => this.#options.onError?.(err, `done ${lease.leaseId}`));
     }

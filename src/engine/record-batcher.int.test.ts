@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import type { RunWrite, Store } from '../store/index.js';
+import { GantryError } from '../core/index.js';
 import { openTempSqliteStore } from '../store/sqlite/index.js';
 import { RunRecorder } from './run-recorder.js';
 
@@ -12,19 +13,23 @@ async function setup(t: TestContext) {
   const project = await store.projects.create({ name: 'app', repoUrl: 'file:///nowhere', forge: 'generic' });
   const run = await store.runs.create({ projectId: project.id, event: { name: 'api', sha: 'a'.repeat(40) }, trigger: { kind: 'api' }, status: 'running' });
   const batches: RunWrite[][] = [];
+  /** Errors the next applyWrites calls throw (as a transaction that failed as a whole would). */
+  const refusals: Error[] = [];
   const runs: Store['runs'] = Object.create(store.runs) as Store['runs'];
   runs.applyWrites = (writes) => {
     batches.push([...writes]);
-    return store.runs.applyWrites(writes);
+    const refusal = refusals.shift();
+    return refusal ? Promise.reject(refusal) : store.runs.applyWrites(writes);
   };
   const errors: string[] = [];
+  const warnings: string[] = [];
   const changed: number[] = [];
   const recorder = new RunRecorder({
     runs, runId: run.id, now: () => 5,
-    logger: { info: () => undefined, warn: () => undefined, error: (_obj, msg) => errors.push(msg ?? '') },
+    logger: { info: () => undefined, warn: (_obj, msg) => warnings.push(msg ?? ''), error: (_obj, msg) => errors.push(msg ?? '') },
     onChanged: (id) => changed.push(id),
   });
-  return { temp, store, run, runs, recorder, batches, errors, changed };
+  return { temp, store, run, runs, recorder, batches, refusals, errors, warnings, changed };
 }
 
 test('the writes of one turn of the event loop are one transaction, stored in order, durable when flush resolves', async (t) => {
@@ -81,4 +86,31 @@ test('a detached recorder writes nothing more, even what it queued before detach
   recorder.job({ jobId: 'late', name: 'late', status: 'queued' });
   await recorder.flush();
   assert.deepEqual((await store.runs.listJobs(run.id)).map((j) => [j.jobId, j.status]), [['kept', 'queued']]);
+});
+
+test('a store that cannot take writes for now (a full disk) loses none: they are tried again until stored, in order, and the flush waits', async (t) => {
+  const { store, run, recorder, batches, refusals, errors, warnings } = await setup(t);
+  const full = () => new GantryError('STORE_UNAVAILABLE', 'runs.applyWrites: database or disk is full');
+  refusals.push(full(), full(), full());
+  recorder.job({ jobId: 'build', name: 'build', status: 'running' });
+  const flushed = recorder.flush();
+  // A later write, queued while the first waits for the store: it must not land before it.
+  while (batches.length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+  recorder.job({ jobId: 'build', status: 'success', finishedAt: 9 });
+  await flushed;
+  assert.equal((await store.runs.getJob(run.id, 'build'))?.status, 'running', 'stored once the store took it');
+  await recorder.flush();
+  assert.equal((await store.runs.getJob(run.id, 'build'))?.status, 'success', 'the later write landed after it');
+  assert.deepEqual(batches.map((b) => b.length), [1, 1, 1, 1, 1], 'three refusals, the retry, then the later write');
+  assert.deepEqual(errors, ['could not record 1 writes (job build…) for now: trying again until the store takes them'], 'logged once, not per try');
+  assert.deepEqual(warnings, ['the store takes writes again: recorded what had waited']);
+});
+
+test('writes refused for good (a closed store) are logged and dropped, not tried again', async (t) => {
+  const { recorder, batches, refusals, errors } = await setup(t);
+  refusals.push(new GantryError('STORE_UNAVAILABLE', 'store is closed (runs.applyWrites)', { details: { closed: true } }));
+  recorder.job({ jobId: 'build', name: 'build', status: 'running' });
+  await recorder.flush();
+  assert.equal(batches.length, 1);
+  assert.deepEqual(errors, ['could not record job build']);
 });

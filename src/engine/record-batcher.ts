@@ -3,7 +3,7 @@ import type { RunStore, RunWrite } from '../store/index.js';
 /** Who queued a write: told after it is stored, and whether it still wants it written. */
 export interface BatchOwner {
   readonly runId: number;
-  readonly logger: { error(obj: object, msg?: string): void };
+  readonly logger: { error(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
   readonly detached: boolean;
   /** After a flush that stored writes of this owner (live streams re-read the store). */
   changed(): void;
@@ -38,6 +38,11 @@ interface Pending {
  * Durability: `barrier()` resolves once every write queued before the call is committed (or failed
  * and was logged). Callers that acknowledge a transition to someone (the agent's step report or
  * `done`) await it first.
+ *
+ * A store that cannot take writes for now (STORE_UNAVAILABLE: a full disk, an I/O error, a lock held
+ * too long) loses none of them: the failed writes are tried again, 100 ms → 5 s apart, until they are
+ * stored, and later writes wait behind them so order holds (the outage is logged when it starts and
+ * when it ends). Writes refused for good (a constraint, a closed store) are logged and dropped.
  */
 export class RecordBatcher {
   readonly #runs: Pick<RunStore, 'applyWrites'>;
@@ -82,10 +87,22 @@ export class RecordBatcher {
 
   async #flush(): Promise<void> {
     this.#scheduled = false;
-    const batch = this.#pending.filter((p) => !p.owner.detached);
+    let batch = this.#pending.filter((p) => !p.owner.detached);
     this.#pending = [];
     this.#open.clear();
-    if (batch.length === 0) return;
+    let tries = 0;
+    while (batch.length > 0) {
+      const retry = await this.#apply(batch, tries);
+      if (tries > 0 && retry.length === 0) batch[0]!.owner.logger.warn({ tries: tries + 1 }, 'the store takes writes again: recorded what had waited');
+      if (retry.length === 0) return;
+      await new Promise<void>((resolve) => setTimeout(resolve, Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** tries)));
+      tries++;
+      batch = retry.filter((p) => !p.owner.detached);
+    }
+  }
+
+  /** One applyWrites of the batch; returns the writes to try again (refused for now, not for good). */
+  async #apply(batch: readonly Pending[], tries: number): Promise<Pending[]> {
     let errors: (Error | undefined)[];
     try {
       errors = await this.#runs.applyWrites(batch.map((p) => p.write));
@@ -93,11 +110,17 @@ export class RecordBatcher {
       errors = batch.map(() => err as Error);
     }
     const changed = new Set<BatchOwner>();
+    const retry: Pending[] = [];
     batch.forEach((p, i) => {
       const err = errors[i];
-      if (err) p.owner.logger.error({ err, runId: p.owner.runId }, `could not record ${p.what}`);
-      else changed.add(p.owner);
+      if (!err) changed.add(p.owner);
+      else if (refusedForNow(err)) retry.push(p);
+      else p.owner.logger.error({ err, runId: p.owner.runId }, `could not record ${p.what}`);
     });
+    if (retry.length > 0 && tries === 0) {
+      const first = retry[0]!;
+      first.owner.logger.error({ err: errors[batch.indexOf(first)], runId: first.owner.runId }, `could not record ${retry.length} writes (${first.what}…) for now: trying again until the store takes them`);
+    }
     for (const owner of changed) {
       try {
         owner.changed();
@@ -105,7 +128,17 @@ export class RecordBatcher {
         // Listeners (live streams) re-read the store; their faults must not break the flush.
       }
     }
+    return retry;
   }
+}
+
+const RETRY_FIRST_MS = 100;
+const RETRY_MAX_MS = 5000;
+
+/** Retryable (the store is busy, full or unreachable), unless the store was closed: that is for good. */
+function refusedForNow(err: Error): boolean {
+  const { retryable, details } = err as { retryable?: unknown; details?: { closed?: unknown } };
+  return retryable === true && details?.closed !== true;
 }
 
 const batchers = new WeakMap<object, RecordBatcher>();

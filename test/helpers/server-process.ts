@@ -38,9 +38,14 @@ export interface ServerProcess {
   stderr(): string;
 }
 
-/** Starts `gantry server --listen 127.0.0.1:0 --data-dir DIR ARGS` and waits for its URL. */
-export function startServerProcess(dataDir: string, options: { env?: Record<string, string>; args?: string[] } = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [GANTRY_BIN, 'server', '--listen', '127.0.0.1:0', '--data-dir', dataDir, ...(options.args ?? [])], {
+/**
+ * Starts `gantry server --listen 127.0.0.1:0 --data-dir DIR ARGS` and waits for its URL. `wrap` is a
+ * command the server is started through (it must exec its arguments), e.g. `unshare` for a test disk.
+ */
+export function startServerProcess(dataDir: string, options: { env?: Record<string, string>; args?: string[]; wrap?: string[] } = {}): Promise<ServerProcess> {
+  const argv = [process.execPath, GANTRY_BIN, 'server', '--listen', '127.0.0.1:0', '--data-dir', dataDir, ...(options.args ?? [])];
+  const [command, ...args] = [...(options.wrap ?? []), ...argv] as [string, ...string[]];
+  const child = spawn(command, args, {
     env: cleanEnv(options.env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

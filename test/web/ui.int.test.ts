@@ -358,8 +358,11 @@ test('log out ends the session: the refresh token is revoked and pages ask to lo
   await page.goto(`${url}/`);
   const refreshToken = (await page.evaluate("JSON.parse(sessionStorage.getItem('gantry.session') ?? '{}').refreshToken")) as string | undefined;
   assert.ok(refreshToken);
+  // The page leaves for /login as soon as the session is dropped; the revocation is the request after.
+  const revoked = page.waitForResponse((response) => response.url().endsWith('/api/v1/auth/logout'));
   await page.getByRole('button', { name: 'Log out' }).click();
   await page.waitForURL(/\/login/);
+  assert.equal((await revoked).status(), 204);
   assert.equal(await page.evaluate("sessionStorage.getItem('gantry.session')"), null);
   const refresh = await fetch(`${url}/api/v1/auth/refresh`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken }) });
   assert.equal(refresh.status, 401);

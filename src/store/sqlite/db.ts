@@ -56,7 +56,7 @@ export class SqliteDb {
 
   /** Every public store method goes through here: closed check and error mapping. */
   async call<T>(what: string, fn: () => T | Promise<T>): Promise<T> {
-    if (this.closed) throw new GantryError('STORE_UNAVAILABLE', `store is closed (${what})`);
+    if (this.closed) throw new GantryError('STORE_UNAVAILABLE', `store is closed (${what})`, { details: { closed: true } });
     try {
       return await fn();
     } catch (err) {

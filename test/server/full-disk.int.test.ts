@@ -1,0 +1,107 @@
+// A full disk under a real `gantry server` process: its data dir is a 4 MiB tmpfs mounted in a user
+// and mount namespace of its own (no root needed; nothing is mounted outside the server's process),
+// with 1 MiB of ballast. A job prints far more log than fits. What must happen: that job ends as an
+// `error` that names the full disk (not "agent lost" after the lease lapses), the lines stored before
+// are intact and in order, the rest of the run goes on, the server keeps serving, and once space is
+// freed (the ballast removed) the next run works.
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { createApiClient, type ApiClient, type RunDetailView } from '../../src/api-client/index.js';
+import { createTestOrigin, type TestOrigin } from '../../src/server/repos/test-origin.js';
+import { startServerProcess } from '../helpers/server-process.js';
+
+const TOKEN = 'full-disk-test-admin-token-0123456789';
+const PIPELINE = `version: 1
+on:
+  api: { inputs: { lines: { default: "100000" } } }
+fail_fast: false
+jobs:
+  flood:
+    steps:
+      - run: seq "$LINES" | sed 's/$/ xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx/'
+        env: { LINES: "\${{ inputs.lines }}" }
+  after:
+    needs: [flood]
+    if: always()
+    checkout: false
+    steps:
+      - run: echo after the flood
+`;
+
+const dir = mkdtempSync(join(tmpdir(), 'gantry-full-disk-'));
+const dataDir = join(dir, 'data');
+let server: ChildProcess;
+let url = '';
+let api: ApiClient;
+let origin: TestOrigin;
+
+before(async () => {
+  origin = createTestOrigin();
+  origin.commit({ '.gantry.yml': PIPELINE }, { message: 'flood' });
+  const running = await startServerProcess(dataDir, {
+    env: { GANTRY_ADMIN_TOKEN: TOKEN },
+    wrap: ['unshare', '-rm', 'sh', '-c', 'mkdir -p "$1" && mount -t tmpfs -o size=4m tmpfs "$1" && head -c 1048576 /dev/zero > "$1/ballast" && shift && exec "$@"', 'sh', dataDir],
+  });
+  server = running.child;
+  url = running.url;
+  api = createApiClient({ baseUrl: url, token: TOKEN });
+  await api.projects.create({ name: 'flood', repoUrl: origin.bare });
+});
+
+after(() => {
+  if (server && server.exitCode === null) server.kill('SIGKILL');
+  origin?.cleanup();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function until(what: string, check: () => Promise<RunDetailView | undefined>): Promise<RunDetailView> {
+  for (const deadline = Date.now() + 90_000; ; await new Promise((r) => setTimeout(r, 200))) {
+    const found = await check();
+    if (found) return found;
+    assert.ok(Date.now() < deadline, `timed out waiting for ${what}`);
+  }
+}
+
+const job = (run: RunDetailView, id: string) => run.jobs.find((j) => j.id === id)!;
+
+test('a job whose log fills the disk ends as an error naming it; stored lines stay whole; nothing recorded is lost; freed space makes the next run work', async () => {
+  const { number } = await api.runs.trigger('flood', {});
+  const failed = await until('the flood job to end', async () => {
+    const run = await api.runs.get('flood', number);
+    return job(run, 'flood').finishedAt !== null ? run : undefined;
+  });
+  const flood = job(failed, 'flood');
+  assert.equal(flood.status, 'error', JSON.stringify(flood));
+  assert.match(flood.reason ?? '', /^the server could not store this job's log: .*disk is full.* \(\d+ log lines not stored\)$/);
+  assert.equal((await fetch(`${url}/healthz`)).status, 200, 'the server keeps serving');
+
+  // What was stored is a whole prefix of what the step printed: seq 1..n, lines 1..k in order.
+  const stored = await api.runs.logs('flood', number, 'flood');
+  assert.deepEqual(stored.lines.map((l) => l.seq), stored.lines.map((_, i) => i + 1), 'no gap, no duplicate');
+  const printed = stored.lines.map((l) => l.line).filter((l) => / x+$/.test(l)).map((l) => Number(l.split(' ')[0]));
+  assert.ok(printed.length > 0 && printed.length < 100_000, `${printed.length} lines stored`);
+  assert.deepEqual(printed, printed.map((_, i) => i + 1));
+
+  // Space again: the ballast goes (seen through the server's own mount namespace). Whatever the run
+  // still had to record while the disk was full was kept and lands now: the run ends.
+  rmSync(`/proc/${server.pid}/root${dataDir}/ballast`);
+  const ended = await until('the run to end', async () => {
+    const run = await api.runs.get('flood', number);
+    return run.finishedAt !== null ? run : undefined;
+  });
+  const after = job(ended, 'after');
+  // It ran after the flood either way; on a full disk it may fail, and then it says why.
+  if (after.status !== 'success') assert.match(`${after.status} ${after.reason}`, /^error .*(no space left on device|disk is full)/i);
+
+  const small = await api.runs.trigger('flood', { inputs: { lines: '5' } });
+  const next = await until('the next run to end', async () => {
+    const run = await api.runs.get('flood', small.number);
+    return run.finishedAt !== null ? run : undefined;
+  });
+  assert.equal(next.status, 'success', JSON.stringify(next.jobs.map((j) => [j.id, j.status, j.reason])));
+  assert.equal((await api.runs.logs('flood', next.number, 'flood')).lines.filter((l) => / x+$/.test(l.line)).length, 5);
+});
