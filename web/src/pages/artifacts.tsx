@@ -3,6 +3,7 @@ import { api, authorizedFetch, path } from '../api.js';
 import type { ArtifactList, ArtifactView } from '../../../src/api-client/types.js';
 import { bytes } from '../format.js';
 import { useData } from '../use-data.js';
+import { DataTable } from '../data-table.js';
 
 /**
  * The run's artifacts (`…/runs/{n}/artifacts`): job, name, size, sha256, expiry, a download
@@ -36,45 +37,29 @@ export function Artifacts({ project, run, ended }: { project: string; run: numbe
       {error && <p class="error" role="alert">{error}</p>}
       {data?.artifacts.length === 0 && <p class="muted">No artifacts.</p>}
       {data && data.artifacts.length > 0 && (
-        <div class="table-scroll">
-          <table class="artifacts stack">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Job</th>
-                <th scope="col">Size</th>
-                <th scope="col">sha256</th>
-                <th scope="col">Expires</th>
-                <th scope="col">
-                  <span class="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.artifacts.map((a) => (
-                <tr key={a.id} data-artifact={a.name}>
-                  <td>{a.name}</td>
-                  <td>{a.jobId}</td>
-                  <td>{bytes(a.sizeBytes)}</td>
-                  <td>
-                    <code title={a.sha256}>{a.sha256.slice(0, 12)}</code>
-                  </td>
-                  <td class="muted">{new Date(a.expiresAt).toLocaleDateString()}</td>
-                  <td>
-                    <span class="actions">
-                      <button type="button" onClick={() => void download(a)}>
-                        Download {a.name}
-                      </button>
-                      <button type="button" class="danger" onClick={() => remove(a)}>
-                        Delete {a.name}
-                      </button>
-                    </span>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable class="artifacts stack" columns={['Name', 'Job', 'Size', 'sha256', 'Expires']} actions>
+          {data.artifacts.map((a) => (
+            <tr key={a.id} data-artifact={a.name}>
+              <td>{a.name}</td>
+              <td>{a.jobId}</td>
+              <td>{bytes(a.sizeBytes)}</td>
+              <td>
+                <code title={a.sha256}>{a.sha256.slice(0, 12)}</code>
+              </td>
+              <td class="muted">{new Date(a.expiresAt).toLocaleDateString()}</td>
+              <td>
+                <span class="actions">
+                  <button type="button" onClick={() => void download(a)}>
+                    Download {a.name}
+                  </button>
+                  <button type="button" class="danger" onClick={() => remove(a)}>
+                    Delete {a.name}
+                  </button>
+                </span>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <p class="error" role="alert">
         {failed}

@@ -4,6 +4,7 @@ import { api, path } from '../api.js';
 import { when } from '../format.js';
 import { useData } from '../use-data.js';
 import { ProjectTabs } from './project-tabs.js';
+import { DataTable } from '../data-table.js';
 
 interface ReplayAnswer {
   delivery: { id: number; outcome: string; reason: string | null };
@@ -35,48 +36,32 @@ export function DeliveriesPage({ name }: { name: string }) {
       <p role="status" data-testid="replay-result">
         {message}
       </p>
-      <div class="table-scroll">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Id</th>
-              <th scope="col">Received</th>
-              <th scope="col">Forge / event</th>
-              <th scope="col">Outcome</th>
-              <th scope="col">Run</th>
-              <th scope="col">
-                <span class="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {data?.deliveries.map((d) => (
-              <tr key={d.id} data-delivery={d.id}>
-                <td>
-                  {d.id}
-                  {d.replayOf !== null && <span class="muted"> (replay of {d.replayOf})</span>}
-                </td>
-                <td class="muted">{when(d.receivedAt)}</td>
-                <td>
-                  {d.forge} {d.event}
-                </td>
-                <td>
-                  {d.outcome}
-                  {d.reason && <span class="muted"> — {d.reason}</span>}
-                </td>
-                <td>{d.run !== null && <a href={`/projects/${path(name)}/runs/${d.run}`}>#{d.run}</a>}</td>
-                <td>
-                  {!d.deliveryId.startsWith('unverified-') && (
-                    <button type="button" onClick={() => replay(d.id)}>
-                      Replay {d.id}
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable columns={['Id', 'Received', 'Forge / event', 'Outcome', 'Run']} actions>
+        {data?.deliveries.map((d) => (
+          <tr key={d.id} data-delivery={d.id}>
+            <td>
+              {d.id}
+              {d.replayOf !== null && <span class="muted"> (replay of {d.replayOf})</span>}
+            </td>
+            <td class="muted">{when(d.receivedAt)}</td>
+            <td>
+              {d.forge} {d.event}
+            </td>
+            <td>
+              {d.outcome}
+              {d.reason && <span class="muted"> — {d.reason}</span>}
+            </td>
+            <td>{d.run !== null && <a href={`/projects/${path(name)}/runs/${d.run}`}>#{d.run}</a>}</td>
+            <td>
+              {!d.deliveryId.startsWith('unverified-') && (
+                <button type="button" onClick={() => replay(d.id)}>
+                  Replay {d.id}
+                </button>
+              )}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
       {data?.deliveries.length === 0 && <p class="muted">No deliveries yet.</p>}
     </main>
   );

@@ -4,6 +4,7 @@ import { api, path } from '../api.js';
 import { when } from '../format.js';
 import { useData } from '../use-data.js';
 import { ProjectTabs } from './project-tabs.js';
+import { DataTable } from '../data-table.js';
 
 const ROLES: readonly ProjectRoleName[] = ['viewer', 'developer', 'maintainer'];
 
@@ -50,42 +51,28 @@ export function MembersPage({ name }: { name: string }) {
       <ProjectTabs name={name} />
       {error && <p class="error" role="alert">{error}</p>}
       <p role="status">{message}</p>
-      <div class="table-scroll">
-        <table class="stack">
-          <thead>
-            <tr>
-              <th scope="col">User</th>
-              <th scope="col">Role</th>
-              <th scope="col">Since</th>
-              <th scope="col">
-                <span class="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {data?.members.map((m) => (
-              <tr key={m.username} data-member={m.username}>
-                <td>{m.username}</td>
-                <td>
-                  {/* A button, not a change handler: arrowing through the options with the keyboard must not send each one. */}
-                  <form class="inline" onSubmit={(e) => changeRole(e, m.username)}>
-                    <select name="role" aria-label={`Role of ${m.username}`} key={m.role} defaultValue={m.role}>
-                      {ROLES.map((r) => <option value={r}>{r}</option>)}
-                    </select>{' '}
-                    <button type="submit">Set role of {m.username}</button>
-                  </form>
-                </td>
-                <td class="muted">{when(m.since)}</td>
-                <td>
-                  <button type="button" class="danger" onClick={() => void run(api('DELETE', `${base}/${path(m.username)}`), `${m.username} removed`)}>
-                    Remove {m.username}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable class="stack" columns={['User', 'Role', 'Since']} actions>
+        {data?.members.map((m) => (
+          <tr key={m.username} data-member={m.username}>
+            <td>{m.username}</td>
+            <td>
+              {/* A button, not a change handler: arrowing through the options with the keyboard must not send each one. */}
+              <form class="inline" onSubmit={(e) => changeRole(e, m.username)}>
+                <select name="role" aria-label={`Role of ${m.username}`} key={m.role} defaultValue={m.role}>
+                  {ROLES.map((r) => <option value={r}>{r}</option>)}
+                </select>{' '}
+                <button type="submit">Set role of {m.username}</button>
+              </form>
+            </td>
+            <td class="muted">{when(m.since)}</td>
+            <td>
+              <button type="button" class="danger" onClick={() => void run(api('DELETE', `${base}/${path(m.username)}`), `${m.username} removed`)}>
+                Remove {m.username}
+              </button>
+            </td>
+          </tr>
+        ))}
+      </DataTable>
       {data?.members.length === 0 && <p class="muted">No members: only instance admins (and everyone, if the project is public) can see it.</p>}
       <h2>Add a member</h2>
       <form class="login" onSubmit={submit} aria-label="Add a member">

@@ -7,6 +7,7 @@ import { keepStreaming } from '../reconnect.js';
 import { location, navigate } from '../router.js';
 import { Status } from '../status.js';
 import { ProjectTabs } from './project-tabs.js';
+import { DataTable } from '../data-table.js';
 
 const STATUSES = ['', 'queued', 'waiting', 'running', 'success', 'failure', 'canceled', 'skipped', 'error'];
 const EVENTS = ['', 'push', 'pull_request', 'tag', 'cron', 'manual', 'api'];
@@ -49,45 +50,30 @@ export function RunsPage({ name }: { name: string }) {
         </label>
       </form>
       {error && <p class="error" role="alert">{error}</p>}
-      <div class="table-scroll">
-        <table class="runs">
-          <thead>
-            <tr>
-              <th scope="col">#</th>
-              <th scope="col">Status</th>
-              <th scope="col">Event</th>
-              <th scope="col">Ref</th>
-              <th scope="col">Commit</th>
-              <th scope="col">Took</th>
-              <th scope="col">Started</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data?.runs.map((run) => (
-              <tr key={run.number} data-run={run.number}>
-                <td>
-                  <a href={`/projects/${path(name)}/runs/${run.number}`}>#{run.number}</a>
-                </td>
-                <td>
-                  <Status status={run.status} />
-                </td>
-                <td>{run.event}</td>
-                <td>{run.tag ? `tag ${run.tag}` : run.branch}</td>
-                <td>
-                  <span class="message">{run.message ?? ''}</span>
-                  <span class="muted">
-                    {' '}
-                    {shortSha(run.sha)}
-                    {run.author ? ` · ${run.author.replace(/\s*<.*>$/, '')}` : ''}
-                  </span>
-                </td>
-                <td>{elapsed(run.startedAt, run.durationMs)}</td>
-                <td class="muted">{when(run.startedAt ?? run.createdAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable class="runs" columns={['#', 'Status', 'Event', 'Ref', 'Commit', 'Took', 'Started']}>
+        {data?.runs.map((run) => (
+          <tr key={run.number} data-run={run.number}>
+            <td>
+              <a href={`/projects/${path(name)}/runs/${run.number}`}>#{run.number}</a>
+            </td>
+            <td>
+              <Status status={run.status} />
+            </td>
+            <td>{run.event}</td>
+            <td>{run.tag ? `tag ${run.tag}` : run.branch}</td>
+            <td>
+              <span class="message">{run.message ?? ''}</span>
+              <span class="muted">
+                {' '}
+                {shortSha(run.sha)}
+                {run.author ? ` · ${run.author.replace(/\s*<.*>$/, '')}` : ''}
+              </span>
+            </td>
+            <td>{elapsed(run.startedAt, run.durationMs)}</td>
+            <td class="muted">{when(run.startedAt ?? run.createdAt)}</td>
+          </tr>
+        ))}
+      </DataTable>
       {data?.runs.length === 0 && <p class="muted">No runs{search ? ' match these filters' : ' yet'}.</p>}
     </main>
   );

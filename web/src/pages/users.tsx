@@ -3,6 +3,7 @@ import type { UserView } from '../../../src/api-client/account-types.js';
 import { api, path } from '../api.js';
 import { when } from '../format.js';
 import { useData } from '../use-data.js';
+import { DataTable } from '../data-table.js';
 
 /** Instance admins: users — add, make admin or not, set a password, deactivate or activate, delete. */
 export function UsersPage() {
@@ -44,46 +45,31 @@ export function UsersPage() {
       <h1>Users</h1>
       {error && <p class="error" role="alert">{error}</p>}
       <p role="status">{message}</p>
-      <div class="table-scroll">
-        <table class="stack">
-          <thead>
-            <tr>
-              <th scope="col">User</th>
-              <th scope="col">Role</th>
-              <th scope="col">State</th>
-              <th scope="col">Created</th>
-              <th scope="col">
-                <span class="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {data?.users.map((u) => (
-              <tr key={u.username} data-user={u.username}>
-                <td>
-                  {u.username} {u.displayName && <span class="muted">{u.displayName}</span>}
-                </td>
-                <td>{u.admin ? 'admin' : 'user'}</td>
-                <td>{u.active ? 'active' : 'deactivated'}</td>
-                <td class="muted">{when(u.createdAt)}</td>
-                <td>
-                  <span class="actions">
-                    <button type="button" onClick={() => void run(api('PATCH', `users/${path(u.username)}`, { active: !u.active }), `${u.username} ${u.active ? 'deactivated' : 'activated'}`)}>
-                      {u.active ? 'Deactivate' : 'Activate'} {u.username}
-                    </button>
-                    <button type="button" onClick={() => void run(api('PATCH', `users/${path(u.username)}`, { admin: !u.admin }), `${u.username} is ${u.admin ? 'no longer an' : 'now an'} admin`)}>
-                      {u.admin ? 'Remove admin' : 'Make admin'} {u.username}
-                    </button>
-                    <button type="button" class="danger" onClick={() => void run(api('DELETE', `users/${path(u.username)}`), `${u.username} deleted`)}>
-                      Delete {u.username}
-                    </button>
-                  </span>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable class="stack" columns={['User', 'Role', 'State', 'Created']} actions>
+        {data?.users.map((u) => (
+          <tr key={u.username} data-user={u.username}>
+            <td>
+              {u.username} {u.displayName && <span class="muted">{u.displayName}</span>}
+            </td>
+            <td>{u.admin ? 'admin' : 'user'}</td>
+            <td>{u.active ? 'active' : 'deactivated'}</td>
+            <td class="muted">{when(u.createdAt)}</td>
+            <td>
+              <span class="actions">
+                <button type="button" onClick={() => void run(api('PATCH', `users/${path(u.username)}`, { active: !u.active }), `${u.username} ${u.active ? 'deactivated' : 'activated'}`)}>
+                  {u.active ? 'Deactivate' : 'Activate'} {u.username}
+                </button>
+                <button type="button" onClick={() => void run(api('PATCH', `users/${path(u.username)}`, { admin: !u.admin }), `${u.username} is ${u.admin ? 'no longer an' : 'now an'} admin`)}>
+                  {u.admin ? 'Remove admin' : 'Make admin'} {u.username}
+                </button>
+                <button type="button" class="danger" onClick={() => void run(api('DELETE', `users/${path(u.username)}`), `${u.username} deleted`)}>
+                  Delete {u.username}
+                </button>
+              </span>
+            </td>
+          </tr>
+        ))}
+      </DataTable>
       <h2>Set a user's password</h2>
       <form class="login" onSubmit={setPassword} aria-label="Set a user's password">
         <label>
