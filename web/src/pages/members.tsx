@@ -1,10 +1,10 @@
-import { useState } from 'preact/hooks';
 import type { MemberView, ProjectRoleName } from '../../../src/api-client/account-types.js';
 import { api, path } from '../api.js';
 import { when } from '../format.js';
 import { useData } from '../use-data.js';
 import { ProjectTabs } from './project-tabs.js';
 import { DataTable } from '../data-table.js';
+import { useAction } from '../use-action.js';
 
 const ROLES: readonly ProjectRoleName[] = ['viewer', 'developer', 'maintainer'];
 
@@ -16,20 +16,7 @@ const ROLES: readonly ProjectRoleName[] = ['viewer', 'developer', 'maintainer'];
 export function MembersPage({ name }: { name: string }) {
   const base = `projects/${path(name)}/members`;
   const { data, error, reload } = useData(() => api<{ members: MemberView[] }>('GET', base), [base]);
-  const [message, setMessage] = useState('');
-  const run = (what: Promise<unknown>, done: string) =>
-    // true when it worked: forms are cleared only then, so a refused entry can be corrected.
-    what.then(
-      () => {
-        setMessage(done);
-        reload();
-        return true;
-      },
-      (err: Error) => {
-        setMessage(err.message);
-        return false;
-      },
-    );
+  const { message, run } = useAction(reload);
   const setRole = (username: string, role: string) => run(api('PUT', `${base}/${path(username)}`, { role }), `${username} is now ${role}`);
   const changeRole = (event: Event, username: string) => {
     event.preventDefault();

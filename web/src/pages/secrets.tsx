@@ -1,9 +1,9 @@
-import { useState } from 'preact/hooks';
 import type { SecretList } from '../../../src/api-client/secret-types.js';
 import { api, path } from '../api.js';
 import { when } from '../format.js';
 import { useData } from '../use-data.js';
 import { ProjectTabs } from './project-tabs.js';
+import { useAction } from '../use-action.js';
 
 /** A project's secrets (needs project:manage). */
 export function SecretsPage({ name }: { name: string }) {
@@ -35,25 +35,13 @@ export function InstanceSecretsPage() {
 /** Secrets under `base`: names only (values are write-only and never come back), set and delete. */
 function SecretEditor({ base }: { base: string }) {
   const { data, error, reload } = useData(() => api<SecretList>('GET', base), [base]);
-  const [message, setMessage] = useState('');
-  const run = async (what: () => Promise<unknown>, done: string) => {
-    setMessage('');
-    try {
-      await what();
-      setMessage(done);
-      reload();
-      return true;
-    } catch (err) {
-      setMessage(err instanceof Error ? err.message : String(err));
-      return false;
-    }
-  };
+  const { message, run } = useAction(reload);
   const submit = (event: Event) => {
     event.preventDefault();
     const form = event.currentTarget as HTMLFormElement;
     const fields = new FormData(form);
     const secret = String(fields.get('name')).trim();
-    void run(() => api('PUT', `${base}/${path(secret)}`, { value: String(fields.get('value')) }), `${secret} set`).then((ok) => ok && form.reset());
+    void run(api('PUT', `${base}/${path(secret)}`, { value: String(fields.get('value')) }), `${secret} set`).then((ok) => ok && form.reset());
   };
   return (
     <>
@@ -63,7 +51,7 @@ function SecretEditor({ base }: { base: string }) {
         {data?.secrets.map((s) => (
           <li key={s.name} class="job" data-secret={s.name}>
             <code>{s.name}</code> <span class="muted">updated {when(s.updatedAt)}</span>{' '}
-            <button type="button" class="danger" onClick={() => void run(() => api('DELETE', `${base}/${path(s.name)}`), `${s.name} deleted`)}>
+            <button type="button" class="danger" onClick={() => void run(api('DELETE', `${base}/${path(s.name)}`), `${s.name} deleted`)}>
               Delete {s.name}
             </button>
           </li>

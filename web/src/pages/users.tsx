@@ -1,27 +1,14 @@
-import { useState } from 'preact/hooks';
 import type { UserView } from '../../../src/api-client/account-types.js';
 import { api, path } from '../api.js';
 import { when } from '../format.js';
 import { useData } from '../use-data.js';
 import { DataTable } from '../data-table.js';
+import { useAction } from '../use-action.js';
 
 /** Instance admins: users — add, make admin or not, set a password, deactivate or activate, delete. */
 export function UsersPage() {
   const { data, error, reload } = useData(() => api<{ users: UserView[] }>('GET', 'users'), []);
-  const [message, setMessage] = useState('');
-  const run = (what: Promise<unknown>, done: string) =>
-    // true when it worked: forms are cleared only then, so a refused entry can be corrected.
-    what.then(
-      () => {
-        setMessage(done);
-        reload();
-        return true;
-      },
-      (err: Error) => {
-        setMessage(err.message);
-        return false;
-      },
-    );
+  const { message, run } = useAction(reload);
   const submit = (event: Event) => {
     event.preventDefault();
     const form = event.currentTarget as HTMLFormElement;
