@@ -18,6 +18,7 @@ import { LogOutbox } from './log-outbox.js';
 function fakeServer(logSeq = 0) {
   const stored: AgentLine[] = [];
   let up = true;
+  let refusal: AgentCallError | undefined;
   let calls = 0;
   return {
     stored,
@@ -27,9 +28,14 @@ function fakeServer(logSeq = 0) {
     setUp(value: boolean) {
       up = value;
     },
+    /** Reachable, but every call is answered with this error until it is set back to undefined. */
+    refuse(err: AgentCallError | undefined) {
+      refusal = err;
+    },
     async send(lines: readonly AgentLine[]): Promise<{ acceptedUpTo: number }> {
       calls++;
       if (!up) throw new AgentCallError('API_UNREACHABLE', 'connection refused', status.UNAVAILABLE);
+      if (refusal) throw refusal;
       let expected = stored.at(-1)?.seq ?? logSeq;
       for (const line of lines) {
         if (line.seq <= expected) continue;
@@ -129,4 +135,17 @@ test('LEASE_STALE while sending: the outbox ends, drops its spool, and the next 
   await assert.rejects(outbox.drain(), { code: 'LEASE_STALE' });
   assert.equal(existsSync(spoolFile), false);
   assert.throws(() => outbox.add(lines(6, 1)), { code: 'LEASE_STALE' });
+});
+
+test('a server that cannot store lines for now (STORE_UNAVAILABLE: its disk is full) gets them again, in order, once it can', async (t) => {
+  const dir = setUp(t);
+  const server = fakeServer();
+  server.refuse(new AgentCallError('STORE_UNAVAILABLE', 'logs.append: database or disk is full', status.UNAVAILABLE));
+  const outbox = new LogOutbox({ send: (l) => server.send(l), spoolFile: join(dir, 's.jsonl'), logSeq: 0, giveUpAfterMs: 60_000, clock: systemClock, onNotice: () => undefined });
+  outbox.add(lines(1, 5));
+  while (server.calls < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.equal(server.stored.length, 0, 'nothing stored while the server refuses');
+  server.refuse(undefined);
+  await outbox.drain();
+  assert.deepEqual(server.stored.map((l) => l.seq), [1, 2, 3, 4, 5]);
 });

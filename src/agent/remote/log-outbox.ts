@@ -27,7 +27,8 @@ const MAX_BACKOFF_MS = 5000;
 /**
  * The log lines of one lease on their way to the server. `add` takes lines at once (the job never
  * waits for the network); a sender delivers them in seq order, resending from the server's
- * `acceptedUpTo` after a gap, and keeps trying with backoff while the server is unreachable.
+ * `acceptedUpTo` after a gap, and keeps trying with backoff while the server is unreachable or
+ * cannot store them for now (a retryable refusal such as STORE_UNAVAILABLE).
  *
  * Where lines wait, oldest first: `head` in memory (up to memoryLines), then a spool file of JSON
  * lines under the agent's work dir, then — only when the spool cannot be written — `tail` in memory
@@ -185,9 +186,11 @@ export class LogOutbox {
       try {
         ({ acceptedUpTo: accepted } = await this.#options.send(batch));
       } catch (err) {
-        const unreachable = err instanceof AgentCallError && err.code === 'API_UNREACHABLE';
+        // Unreachable, or reachable but unable to store them for now (STORE_UNAVAILABLE: its disk is
+        // full): keep them and try again, for as long as the lease would last without this agent.
+        const forNow = err instanceof AgentCallError && err.retryable;
         unreachableSince ??= clock.now();
-        if (!unreachable || clock.now() - unreachableSince > this.#options.giveUpAfterMs) return this.#end(err);
+        if (!forNow || clock.now() - unreachableSince > this.#options.giveUpAfterMs) return this.#end(err);
         await clock.sleep(backoff);
         backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
         continue;
