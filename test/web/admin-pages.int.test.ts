@@ -116,15 +116,21 @@ test('a dropped runs stream reconnects by itself (with backoff) and the list cat
   await page.unroute('**/api/v1/projects/beta/stream*');
 });
 
-test('the projects page asks once for the latest run of every branch of every project, not once per project', async () => {
+test('the projects page is one live stream for every project: a new run and its status changes appear without a reload or polling', async () => {
   await api.runs.trigger('gamma', {});
   requests.length = 0;
   await page.goto(`${url}/`);
   for (const name of ['alpha', 'beta']) await page.locator('.card', { hasText: name }).locator('.status').first().waitFor();
   await page.locator('.card', { hasText: 'gamma' }).locator('tr', { hasText: 'main' }).waitFor();
-  // (and who is signed in, for the header)
-  assert.deepEqual(requests.filter((r) => r !== 'GET /api/v1/me'), ['GET /api/v1/branches?limit=6']);
   await page.screenshot({ path: join(shots, 'projects-branches.png') });
+  // A run of a project that had none: its card gets a row, which then turns to success, while the page stays as it is.
+  const card = page.locator('.card', { hasText: 'delta' });
+  await card.getByText('no runs yet').waitFor();
+  const run = await api.runs.trigger('delta', {});
+  await card.locator(`a[href="/projects/delta/runs/${run.number}"]`).waitFor();
+  await card.locator(`a[href="/projects/delta/runs/${run.number}"] .status[data-status="success"]`).waitFor();
+  // One stream, asked once (and who is signed in, for the header): not once per project, no polling.
+  assert.deepEqual(requests.filter((r) => r !== 'GET /api/v1/me'), ['GET /api/v1/branches/stream?limit=6']);
 });
 
 test('members: add a user with a role, change the role, remove them; the API agrees at each step', async () => {

@@ -8,8 +8,8 @@ export interface Data<T> {
 
 /**
  * Loads `load()` now and every `everyMs` while the page is visible (0: once). For pages that change
- * rarely or span every project (the projects page: one GET every few seconds for all of them); the
- * runs list and the run page are pushed by the server instead (live.ts).
+ * rarely (agents, deliveries); the projects page, the runs list and the run page are pushed by the
+ * server instead (live.ts).
  */
 export function useData<T>(load: () => Promise<T>, deps: unknown[], everyMs = 0): Data<T> {
   const [data, setData] = useState<T | undefined>(undefined);

@@ -12,6 +12,7 @@ import { deliveryRoutes } from './routes/deliveries.js';
 import { logStreamRoutes, type LogStreamRouteOptions } from './routes/log-stream.js';
 import { runStreamRoutes } from './routes/run-stream.js';
 import { projectStreamRoutes } from './routes/project-stream.js';
+import { branchesStreamRoutes } from './routes/branches-stream.js';
 import { branchRoutes } from './routes/branches.js';
 import type { LiveHub } from '../live/index.js';
 import { registerHttpMetrics, type ServerMetrics } from '../metrics/index.js';
@@ -142,6 +143,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
         logStreamRoutes(api, options.store, options.live.hub, options.live);
         runStreamRoutes(api, options.store, options.live.hub, options.live);
         projectStreamRoutes(api, options.store, options.live.hub, options.live);
+        branchesStreamRoutes(api, options.store, options.live.hub, options.live);
       }
     },
     { prefix: '/api/v1' },

@@ -7,6 +7,8 @@ export interface ProjectRunsWatchOptions {
   /** Reads the list as the client sees it, and the ids of the runs in it (their news is watched). */
   load(): Promise<{ view: unknown; runIds: readonly number[] }>;
   sink: SseSink;
+  /** The SSE event name of the snapshots (default `runs`). */
+  event?: string;
   /** News within this window is sent as one snapshot (default 50 ms). */
   coalesceMs?: number;
   /**
@@ -21,8 +23,9 @@ export interface ProjectRunsWatchOptions {
 }
 
 /**
- * One SSE stream of a project's runs list: `event: runs` with the whole list (as the runs route
- * answers it) at once and after every change (a SnapshotStream, as RunWatch is for one run).
+ * One SSE stream of a list of runs — a project's runs list, or the latest run per branch of every
+ * project: `event: runs` (or `event`) with the whole list (as the matching GET route answers it) at
+ * once and after every change (a SnapshotStream, as RunWatch is for one run).
  *
  * Changes of the runs in the list come from the hub (subscribed per run id and re-subscribed after
  * every read, as runs enter and leave the list); new runs are found by re-reading every `pollMs`.
@@ -38,7 +41,7 @@ export class ProjectRunsWatch {
     this.#options = options;
     this.#stream = new SnapshotStream({
       ...options,
-      event: 'runs',
+      event: options.event ?? 'runs',
       rereadMs: options.pollMs ?? 2000,
       load: async () => {
         const { view, runIds } = await options.load();

@@ -1,9 +1,10 @@
 import type { RunView } from '../../../src/api-client/types.js';
-import { api, path } from '../api.js';
-import type { BranchSummary } from '../api-types.js';
+import { useEffect, useState } from 'preact/hooks';
+import { path } from '../api.js';
 import { when } from '../format.js';
+import { followBranches } from '../live.js';
+import { keepStreaming } from '../reconnect.js';
 import { Status } from '../status.js';
-import { useData } from '../use-data.js';
 
 interface ProjectRow {
   name: string;
@@ -12,14 +13,26 @@ interface ProjectRow {
   latest: RunView[];
 }
 
-/** One request for every project (`GET /branches`), however many projects there are. */
-async function loadProjects(): Promise<ProjectRow[]> {
-  const { projects } = await api<BranchSummary>('GET', 'branches?limit=6');
-  return projects.map((p) => ({ name: p.project, repoUrl: p.repoUrl, latest: p.runs }));
+/**
+ * Every project's latest run per branch, live: one stream for all projects (`/branches/stream`), so
+ * status changes show as they happen and new runs within seconds, without polling.
+ */
+function useLiveProjects(): { data: ProjectRow[] | undefined; error: string | undefined } {
+  const [data, setData] = useState<ProjectRow[] | undefined>(undefined);
+  const [error, setError] = useState<string | undefined>(undefined);
+  useEffect(() => {
+    const abort = new AbortController();
+    void keepStreaming((heard) => followBranches(6, ({ projects }) => {
+      heard();
+      setData(projects.map((p) => ({ name: p.project, repoUrl: p.repoUrl, latest: p.runs })));
+    }, abort.signal), abort.signal, setError);
+    return () => abort.abort();
+  }, []);
+  return { data, error };
 }
 
 export function ProjectsPage() {
-  const { data, error } = useData(loadProjects, [], 5000);
+  const { data, error } = useLiveProjects();
   return (
     <main>
       <h1>Projects</h1>

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Project, Run, Store } from '../../../store/index.js';
-import { readableProjects } from '../auth.js';
+import { readableProjects, type Principal } from '../auth.js';
 import { projectParams, runListView, toRunView } from '../run-schemas.js';
 import { requestSchema, responseSchema } from '../zod-schemas.js';
 import { projectOrThrow } from './runs.js';
@@ -14,7 +14,7 @@ import { projectOrThrow } from './runs.js';
 export const BRANCH_SCAN_RUNS = 200;
 
 const runView = runListView.shape.runs.element;
-const limitQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) }).strict();
+export const limitQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) }).strict();
 const branchList = z.object({ runs: z.array(runView) });
 const projectBranches = z.object({ project: z.string(), repoUrl: z.string(), runs: z.array(runView) });
 const summary = z.object({ projects: z.array(projectBranches) });
@@ -38,10 +38,18 @@ async function latestRuns(store: Store, project: Project, limit: number) {
   return latestPerRef(runs, limit).map((run) => toRunView(run, project.name));
 }
 
+/** The latest runs per branch or tag of every project `principal` may read (the projects page). */
+export async function branchSummary(store: Store, principal: Principal | undefined, limit: number): Promise<z.output<typeof summary>> {
+  const projects = await readableProjects(store, principal, await store.projects.list());
+  const answer: z.output<typeof projectBranches>[] = [];
+  for (const project of projects) answer.push({ project: project.name, repoUrl: project.repoUrl, runs: await latestRuns(store, project, limit) });
+  return { projects: answer };
+}
+
 /**
  * The latest run per branch: of one project (`project:read`), and of every project the caller may
  * read in one answer (`anyone`, as the project list), so the web UI's projects page asks once rather
- * than once per project.
+ * than once per project (live: `GET /branches/stream`, branches-stream.ts).
  */
 export function branchRoutes(app: FastifyInstance, store: Store): void {
   app.get(
@@ -65,10 +73,7 @@ export function branchRoutes(app: FastifyInstance, store: Store): void {
     },
     async (request) => {
       const { limit } = request.query as z.output<typeof limitQuery>;
-      const projects = await readableProjects(store, request.principal, await store.projects.list());
-      const answer: z.output<typeof projectBranches>[] = [];
-      for (const project of projects) answer.push({ project: project.name, repoUrl: project.repoUrl, runs: await latestRuns(store, project, limit) });
-      return { projects: answer };
+      return branchSummary(store, request.principal, limit);
     },
   );
 }

@@ -1,0 +1,58 @@
+import type { FastifyInstance } from 'fastify';
+import type { z } from 'zod';
+import { GantryError } from '../../../core/index.js';
+import type { Store } from '../../../store/index.js';
+import type { LiveHub } from '../../live/index.js';
+import { ProjectRunsWatch } from '../../live/index.js';
+import { openEventStream } from '../sse.js';
+import { requestSchema } from '../zod-schemas.js';
+import { branchSummary, limitQuery } from './branches.js';
+import type { ProjectStreamRouteOptions } from './project-stream.js';
+
+/**
+ * `GET /branches/stream`: the projects page live — `event: branches` with what `GET /branches`
+ * answers for the caller (the latest run per branch or tag of every project they may read) now and
+ * after every change: status changes of the runs shown arrive as they happen (the hub), new runs
+ * and new projects within the re-read interval (2 s). Only for a client that asks for a stream
+ * (`Accept: text/event-stream`), as the runs list stream.
+ */
+export function branchesStreamRoutes(app: FastifyInstance, store: Store, hub: LiveHub, options: ProjectStreamRouteOptions = {}): void {
+  const open = new Set<ProjectRunsWatch>();
+  app.addHook('preClose', async () => {
+    for (const watch of open) watch.stop('server-closing');
+  });
+
+  app.get(
+    '/branches/stream',
+    {
+      config: { permission: 'anyone', produces: 'text/event-stream' },
+      schema: { summary: 'The latest run of each branch or tag of every project the caller may read, live (Server-Sent Events)', querystring: requestSchema(limitQuery) },
+    },
+    async (request, reply) => {
+      const { limit } = request.query as z.output<typeof limitQuery>;
+      if (!/\btext\/event-stream\b/.test(request.headers.accept ?? '')) {
+        throw new GantryError('API_INVALID_REQUEST', 'this route is a Server-Sent Events stream: send Accept: text/event-stream');
+      }
+      const watch = new ProjectRunsWatch({
+        hub,
+        event: 'branches',
+        load: async () => {
+          const view = await branchSummary(store, request.principal, limit);
+          return { view, runIds: view.projects.flatMap((project) => project.runs.map((run) => run.id)) };
+        },
+        sink: openEventStream(reply),
+        ...(options.projectPollMs !== undefined && { pollMs: options.projectPollMs }),
+        ...(options.heartbeatMs !== undefined && { heartbeatMs: options.heartbeatMs }),
+        ...(options.maxBufferedBytes !== undefined && { maxBufferedBytes: options.maxBufferedBytes }),
+        onError: (err) => request.log.warn({ err }, 'live branches stream failed'),
+      });
+      open.add(watch);
+      reply.raw.on('close', () => watch.stop('client-gone'));
+      void watch.done.then((why) => {
+        open.delete(watch);
+        request.log.debug({ why }, 'live branches stream ended');
+      });
+      watch.start();
+    },
+  );
+}
