@@ -1,10 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
-import { GantryError } from '../../../core/index.js';
 import type { Store } from '../../../store/index.js';
 import type { LiveHub } from '../../live/index.js';
 import { ProjectRunsWatch } from '../../live/index.js';
-import { openEventStream } from '../sse.js';
+import { liveStreams, openEventStream, requireEventStreamAccept } from '../sse.js';
 import { requestSchema } from '../zod-schemas.js';
 import { branchSummary, limitQuery } from './branches.js';
 import type { ProjectStreamRouteOptions } from './project-stream.js';
@@ -17,10 +16,7 @@ import type { ProjectStreamRouteOptions } from './project-stream.js';
  * (`Accept: text/event-stream`), as the runs list stream.
  */
 export function branchesStreamRoutes(app: FastifyInstance, store: Store, hub: LiveHub, options: ProjectStreamRouteOptions = {}): void {
-  const open = new Set<ProjectRunsWatch>();
-  app.addHook('preClose', async () => {
-    for (const watch of open) watch.stop('server-closing');
-  });
+  const streams = liveStreams(app);
 
   app.get(
     '/branches/stream',
@@ -30,9 +26,7 @@ export function branchesStreamRoutes(app: FastifyInstance, store: Store, hub: Li
     },
     async (request, reply) => {
       const { limit } = request.query as z.output<typeof limitQuery>;
-      if (!/\btext\/event-stream\b/.test(request.headers.accept ?? '')) {
-        throw new GantryError('API_INVALID_REQUEST', 'this route is a Server-Sent Events stream: send Accept: text/event-stream');
-      }
+      requireEventStreamAccept(request);
       const watch = new ProjectRunsWatch({
         hub,
         event: 'branches',
@@ -46,13 +40,7 @@ export function branchesStreamRoutes(app: FastifyInstance, store: Store, hub: Li
         ...(options.maxBufferedBytes !== undefined && { maxBufferedBytes: options.maxBufferedBytes }),
         onError: (err) => request.log.warn({ err }, 'live branches stream failed'),
       });
-      open.add(watch);
-      reply.raw.on('close', () => watch.stop('client-gone'));
-      void watch.done.then((why) => {
-        open.delete(watch);
-        request.log.debug({ why }, 'live branches stream ended');
-      });
-      watch.start();
+      streams.hold(watch, reply, (why) => request.log.debug({ why }, 'live branches stream ended'));
     },
   );
 }

@@ -4,7 +4,7 @@ import { GantryError } from '../../../core/index.js';
 import type { Store } from '../../../store/index.js';
 import { LogPages, LogStream, type LiveHub } from '../../live/index.js';
 import { jobParams } from '../run-schemas.js';
-import { openEventStream } from '../sse.js';
+import { liveStreams, openEventStream } from '../sse.js';
 import { requestSchema } from '../zod-schemas.js';
 import { projectOrThrow } from './runs.js';
 
@@ -37,12 +37,9 @@ function resumeFrom(header: string | string[] | undefined, after: number | undef
  * shutdown is not held up by followers; they reconnect with Last-Event-ID.
  */
 export function logStreamRoutes(app: FastifyInstance, store: Store, hub: LiveHub, options: LogStreamRouteOptions = {}): void {
-  const open = new Set<LogStream>();
+  const streams = liveStreams(app);
   // One page cache for every stream: followers catching up share store reads and formatting.
   const pages = new LogPages();
-  app.addHook('preClose', async () => {
-    for (const stream of open) stream.stop('server-closing');
-  });
 
   app.get(
     '/projects/:name/runs/:number/jobs/:job/logs/stream',
@@ -57,7 +54,6 @@ export function logStreamRoutes(app: FastifyInstance, store: Store, hub: LiveHub
       const known = run.plan?.jobs.some((j) => j.id === job) || (await store.runs.getJob(run.id, job)) !== undefined;
       if (!known) throw new GantryError('RUN_JOB_NOT_FOUND', `run #${number} of ${project.name} has no job "${job}"`);
 
-      const res = reply.raw;
       const sink = openEventStream(reply);
       const stream = new LogStream({
         store,
@@ -71,13 +67,7 @@ export function logStreamRoutes(app: FastifyInstance, store: Store, hub: LiveHub
         ...(options.maxBufferedBytes !== undefined && { maxBufferedBytes: options.maxBufferedBytes }),
         onError: (err) => request.log.warn({ err, runId: run.id, job }, 'live log stream failed'),
       });
-      open.add(stream);
-      res.on('close', () => stream.stop('client-gone'));
-      void stream.done.then((why) => {
-        open.delete(stream);
-        request.log.debug({ runId: run.id, job, why, lastSeq: stream.lastSent }, 'live log stream ended');
-      });
-      stream.start();
+      streams.hold(stream, reply, (why) => request.log.debug({ runId: run.id, job, why, lastSeq: stream.lastSent }, 'live log stream ended'));
     },
   );
 }

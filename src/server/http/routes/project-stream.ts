@@ -1,11 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
-import { GantryError } from '../../../core/index.js';
 import type { Store } from '../../../store/index.js';
 import type { LiveHub } from '../../live/index.js';
 import { ProjectRunsWatch } from '../../live/index.js';
 import { listRunsQuery, projectParams, toRunView } from '../run-schemas.js';
-import { openEventStream } from '../sse.js';
+import { liveStreams, openEventStream, requireEventStreamAccept } from '../sse.js';
 import { requestSchema } from '../zod-schemas.js';
 import type { LogStreamRouteOptions } from './log-stream.js';
 import { projectOrThrow } from './runs.js';
@@ -27,10 +26,7 @@ export interface ProjectStreamRouteOptions extends LogStreamRouteOptions {
  * a plain GET (a crawler, curl without -H, a generic API client) is answered, not held open forever.
  */
 export function projectStreamRoutes(app: FastifyInstance, store: Store, hub: LiveHub, options: ProjectStreamRouteOptions = {}): void {
-  const open = new Set<ProjectRunsWatch>();
-  app.addHook('preClose', async () => {
-    for (const watch of open) watch.stop('server-closing');
-  });
+  const streams = liveStreams(app);
 
   app.get(
     '/projects/:name/stream',
@@ -41,9 +37,7 @@ export function projectStreamRoutes(app: FastifyInstance, store: Store, hub: Liv
     async (request, reply) => {
       const { name } = request.params as z.output<typeof projectParams>;
       const query = request.query as z.output<typeof streamQuery>;
-      if (!/\btext\/event-stream\b/.test(request.headers.accept ?? '')) {
-        throw new GantryError('API_INVALID_REQUEST', 'this route is a Server-Sent Events stream: send Accept: text/event-stream');
-      }
+      requireEventStreamAccept(request);
       const project = await projectOrThrow(store, name);
       const filter = {
         limit: query.limit,
@@ -63,13 +57,7 @@ export function projectStreamRoutes(app: FastifyInstance, store: Store, hub: Liv
         ...(options.maxBufferedBytes !== undefined && { maxBufferedBytes: options.maxBufferedBytes }),
         onError: (err) => request.log.warn({ err, project: project.name }, 'live project stream failed'),
       });
-      open.add(watch);
-      reply.raw.on('close', () => watch.stop('client-gone'));
-      void watch.done.then((why) => {
-        open.delete(watch);
-        request.log.debug({ project: project.name, why }, 'live project stream ended');
-      });
-      watch.start();
+      streams.hold(watch, reply, (why) => request.log.debug({ project: project.name, why }, 'live project stream ended'));
     },
   );
 }

@@ -4,7 +4,7 @@ import { isFinal } from '../../../core/index.js';
 import type { Store } from '../../../store/index.js';
 import { RunWatch, type LiveHub } from '../../live/index.js';
 import { runParams } from '../run-schemas.js';
-import { openEventStream } from '../sse.js';
+import { liveStreams, openEventStream } from '../sse.js';
 import { requestSchema } from '../zod-schemas.js';
 import type { LogStreamRouteOptions } from './log-stream.js';
 import { projectOrThrow, runDetail, runOrThrow } from './runs.js';
@@ -16,10 +16,7 @@ import { projectOrThrow, runDetail, runOrThrow } from './runs.js';
  * it. Open streams end when the server closes; clients reconnect and get the current state.
  */
 export function runStreamRoutes(app: FastifyInstance, store: Store, hub: LiveHub, options: LogStreamRouteOptions = {}): void {
-  const open = new Set<RunWatch>();
-  app.addHook('preClose', async () => {
-    for (const watch of open) watch.stop('server-closing');
-  });
+  const streams = liveStreams(app);
 
   app.get(
     '/projects/:name/runs/:number/stream',
@@ -28,7 +25,6 @@ export function runStreamRoutes(app: FastifyInstance, store: Store, hub: LiveHub
       const { name, number } = request.params as z.output<typeof runParams>;
       const project = await projectOrThrow(store, name);
       const run = await runOrThrow(store, project, number);
-      const res = reply.raw;
       const watch = new RunWatch({
         hub,
         runId: run.id,
@@ -41,13 +37,7 @@ export function runStreamRoutes(app: FastifyInstance, store: Store, hub: LiveHub
         ...(options.maxBufferedBytes !== undefined && { maxBufferedBytes: options.maxBufferedBytes }),
         onError: (err) => request.log.warn({ err, runId: run.id }, 'live run stream failed'),
       });
-      open.add(watch);
-      res.on('close', () => watch.stop('client-gone'));
-      void watch.done.then((why) => {
-        open.delete(watch);
-        request.log.debug({ runId: run.id, why }, 'live run stream ended');
-      });
-      watch.start();
+      streams.hold(watch, reply, (why) => request.log.debug({ runId: run.id, why }, 'live run stream ended'));
     },
   );
 }
