@@ -3,6 +3,7 @@ import { test, type TestContext } from 'node:test';
 import type { RunWrite, Store } from '../store/index.js';
 import { GantryError } from '../core/index.js';
 import { openTempSqliteStore } from '../store/sqlite/index.js';
+import { batcherFor } from './record-batcher.js';
 import { RunRecorder } from './run-recorder.js';
 
 /** A real SQLite store whose applyWrites calls (transactions) are counted. */
@@ -89,15 +90,17 @@ test('a detached recorder writes nothing more, even what it queued before detach
 });
 
 test('a store that cannot take writes for now (a full disk) loses none: they are tried again until stored, in order, and the flush waits', async (t) => {
-  const { store, run, recorder, batches, refusals, errors, warnings } = await setup(t);
+  const { store, run, runs, recorder, batches, refusals, errors, warnings } = await setup(t);
   const full = () => new GantryError('STORE_UNAVAILABLE', 'runs.applyWrites: database or disk is full');
   refusals.push(full(), full(), full());
   recorder.job({ jobId: 'build', name: 'build', status: 'running' });
   const flushed = recorder.flush();
   // A later write, queued while the first waits for the store: it must not land before it.
   while (batches.length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+  assert.match(batcherFor(runs).refusal()?.message ?? '', /disk is full/, 'readiness can say why writes wait');
   recorder.job({ jobId: 'build', status: 'success', finishedAt: 9 });
   await flushed;
+  assert.equal(batcherFor(runs).refusal(), undefined);
   assert.equal((await store.runs.getJob(run.id, 'build'))?.status, 'running', 'stored once the store took it');
   await recorder.flush();
   assert.equal((await store.runs.getJob(run.id, 'build'))?.status, 'success', 'the later write landed after it');

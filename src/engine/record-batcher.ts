@@ -52,6 +52,8 @@ export class RecordBatcher {
   #scheduled = false;
   /** Settles when the last flush asked for so far has ended. */
   #last: Promise<void> = Promise.resolve();
+  /** Why writes wait, while the store refuses them for now. */
+  #refusal: Error | undefined;
 
   constructor(runs: Pick<RunStore, 'applyWrites'>) {
     this.#runs = runs;
@@ -68,6 +70,11 @@ export class RecordBatcher {
     this.#pending.push(pending);
     if (key !== undefined) this.#open.set(key, pending);
     this.#schedule();
+  }
+
+  /** While writes wait for a store that refuses them for now (a full disk): why (readiness shows it). */
+  refusal(): Error | undefined {
+    return this.#refusal;
   }
 
   /** Resolves when everything added so far is stored (or its failure logged). */
@@ -94,11 +101,12 @@ export class RecordBatcher {
     while (batch.length > 0) {
       const retry = await this.#apply(batch, tries);
       if (tries > 0 && retry.length === 0) batch[0]!.owner.logger.warn({ tries: tries + 1 }, 'the store takes writes again: recorded what had waited');
-      if (retry.length === 0) return;
+      if (retry.length === 0) break;
       await new Promise<void>((resolve) => setTimeout(resolve, Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** tries)));
       tries++;
       batch = retry.filter((p) => !p.owner.detached);
     }
+    this.#refusal = undefined;
   }
 
   /** One applyWrites of the batch; returns the writes to try again (refused for now, not for good). */
@@ -117,9 +125,10 @@ export class RecordBatcher {
       else if (refusedForNow(err)) retry.push(p);
       else p.owner.logger.error({ err, runId: p.owner.runId }, `could not record ${p.what}`);
     });
+    if (retry.length > 0) this.#refusal = errors[batch.indexOf(retry[0]!)];
     if (retry.length > 0 && tries === 0) {
       const first = retry[0]!;
-      first.owner.logger.error({ err: errors[batch.indexOf(first)], runId: first.owner.runId }, `could not record ${retry.length} writes (${first.what}…) for now: trying again until the store takes them`);
+      first.owner.logger.error({ err: this.#refusal, runId: first.owner.runId }, `could not record ${retry.length} writes (${first.what}…) for now: trying again until the store takes them`);
     }
     for (const owner of changed) {
       try {

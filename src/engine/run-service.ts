@@ -2,6 +2,7 @@ import { systemClock, type Clock } from '../core/index.js';
 import type { Plan } from '../pipeline/index.js';
 import type { JobApproval, LogLine, Project, Run, Store } from '../store/index.js';
 import type { AgentPort } from './agent-port.js';
+import { batcherFor } from './record-batcher.js';
 import { ApprovalGate, type DecisionInput } from './approvals/index.js';
 import { JobQueue } from './queue/job-queue.js';
 import { admitQueuedRuns } from './run-admission.js';
@@ -90,6 +91,8 @@ export interface RunService {
   /** Runs executing in this process. */
   activeRuns(): number[];
   queueStats(): QueueStats;
+  /** While run records wait for a store that refuses writes for now (a full disk): why. */
+  recordingRefused(): Error | undefined;
   /** Resolves when the run's execution here ended (tests; resolves at once when not executing). */
   settled(runId: number): Promise<void>;
 }
@@ -255,6 +258,10 @@ class Service implements RunService {
 
   activeRuns(): number[] {
     return [...this.#active.keys()];
+  }
+
+  recordingRefused(): Error | undefined {
+    return batcherFor(this.#options.store.runs).refusal();
   }
 
   queueStats(): QueueStats {

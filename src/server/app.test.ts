@@ -7,8 +7,10 @@ import { Writable } from 'node:stream';
 import { after, test } from 'node:test';
 import { loadConfig, serverSettings } from '../config/index.js';
 import { GantryError } from '../core/index.js';
+import { createApiClient } from '../api-client/index.js';
 import { createSqliteStore } from '../store/sqlite/index.js';
 import { startServer } from './app.js';
+import { createTestOrigin } from './repos/test-origin.js';
 
 const dirs: string[] = [];
 after(() => {
@@ -142,4 +144,38 @@ test('a tcp:// container engine without TLS starts with a warning that says so; 
     startServer(config({ GANTRY_DATA_DIR: tempDir(), GANTRY_DOCKER_HOST: 'unix:///run/podman/podman.sock', GANTRY_DOCKER_CERT_PATH: tempDir() }), { announce: () => {}, logDestination: sink().stream }),
     (err: unknown) => err instanceof GantryError && /apply to tcp:\/\/ addresses/.test(err.message),
   );
+});
+
+test('/readyz answers 503 while run records wait for a store that refuses writes for now (a full disk), 200 once they are stored', async (t) => {
+  const origin = createTestOrigin();
+  t.after(() => origin.cleanup());
+  origin.commit({ '.gantry.yml': 'version: 1\non: { api: {} }\njobs:\n  a:\n    checkout: false\n    steps: [{ run: "true" }]\n' });
+  let refusing = false;
+  const server = await startServer(config({ GANTRY_DATA_DIR: tempDir(), GANTRY_ADMIN_TOKEN: 'an-admin-token-for-tests' }), {
+    announce: () => {},
+    logDestination: sink().stream,
+    // The real store, except that run records are refused as a full disk refuses them, while `refusing`.
+    openStore: async (file, clock) => {
+      const store = await createSqliteStore({ file, clock });
+      const applyWrites = store.runs.applyWrites.bind(store.runs);
+      store.runs.applyWrites = (writes) => (refusing ? Promise.reject(new GantryError('STORE_UNAVAILABLE', 'runs.applyWrites: database or disk is full')) : applyWrites(writes));
+      return store;
+    },
+  });
+  t.after(() => server.stop('test'));
+  const api = createApiClient({ baseUrl: server.url, token: 'an-admin-token-for-tests' });
+  await api.projects.create({ name: 'p', repoUrl: origin.bare });
+  assert.equal((await fetch(`${server.url}/readyz`)).status, 200);
+  refusing = true;
+  const run = await api.runs.trigger('p', {});
+  let answer: Response;
+  for (const deadline = Date.now() + 20_000; (answer = await fetch(`${server.url}/readyz`)).status !== 503; await new Promise((r) => setTimeout(r, 50))) {
+    assert.ok(Date.now() < deadline, '/readyz never reported the refused writes');
+  }
+  assert.match(((await answer.json()) as { detail: string }).detail, /^the store refuses writes for now, run records wait in memory: .*disk is full$/);
+  refusing = false;
+  for (const deadline = Date.now() + 20_000; (await api.runs.get('p', run.number)).status !== 'success'; await new Promise((r) => setTimeout(r, 50))) {
+    assert.ok(Date.now() < deadline, 'the run did not end once the store took writes again');
+  }
+  assert.equal((await fetch(`${server.url}/readyz`)).status, 200);
 });

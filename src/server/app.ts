@@ -224,6 +224,13 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       readiness: [
         { name: 'store', check: () => store.ping() },
         {
+          name: 'store writes',
+          check: async () => {
+            const refusal = runService.recordingRefused();
+            if (refusal) throw new GantryError('STORE_UNAVAILABLE', `the store refuses writes for now, run records wait in memory: ${refusal.message}`);
+          },
+        },
+        {
           name: 'agent',
           check: async () => {
             if (config.embeddedAgent && !agent?.started) throw new Error('the embedded agent is not running');
